@@ -1,0 +1,62 @@
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { ConfigError } from '../errors.js';
+import { parseYaml } from '../config/yaml.js';
+import { readIniInventory } from './ini-format.js';
+import { Inventory } from './model.js';
+import { readNamedVars } from './vars-dirs.js';
+import { readYamlInventory } from './yaml-format.js';
+
+const SKIPPED_IN_DIRECTORY = /(~|\.orig|\.bak|\.retry|\.pyc|\.cfg|\.md|\.swp)$/;
+
+/**
+ * Reads one or more inventory sources (files or directories, as `-i` takes them) into one
+ * Inventory, then applies `group_vars/` and `host_vars/` found beside each source.
+ */
+export function loadInventory(sources: readonly string[]): Inventory {
+  const inventory = new Inventory();
+  const varsBases: string[] = [];
+  for (const source of sources) {
+    if (!existsSync(source)) throw new ConfigError(`inventory not found: ${source}`);
+    if (statSync(source).isDirectory()) {
+      for (const entry of readdirSync(source).sort()) {
+        const path = join(source, entry);
+        if (entry.startsWith('.') || SKIPPED_IN_DIRECTORY.test(entry)) continue;
+        if (entry === 'group_vars' || entry === 'host_vars' || statSync(path).isDirectory()) continue;
+        readInventoryFile(inventory, path);
+      }
+      varsBases.push(source);
+    } else {
+      readInventoryFile(inventory, source);
+      varsBases.push(dirname(source));
+    }
+  }
+  try {
+    inventory.finish();
+  } catch (err) {
+    throw new ConfigError(`${(err as Error).message} (in ${sources.join(', ')})`);
+  }
+  for (const base of varsBases) applyVarsDirs(inventory, base);
+  return inventory;
+}
+
+/** Applies `<base>/group_vars/*` and `<base>/host_vars/*` to groups and hosts that exist. */
+export function applyVarsDirs(inventory: Inventory, base: string): void {
+  for (const group of inventory.groups.values()) {
+    const vars = readNamedVars(join(base, 'group_vars'), group.name);
+    if (vars) Object.assign(group.vars, vars);
+  }
+  for (const host of inventory.hosts.values()) {
+    const vars = readNamedVars(join(base, 'host_vars'), host.name);
+    if (vars) Object.assign(host.vars, vars);
+  }
+}
+
+function readInventoryFile(inventory: Inventory, path: string): void {
+  const text = readFileSync(path, 'utf8');
+  if (/\.(ya?ml|json)$/.test(basename(path))) {
+    readYamlInventory(inventory, parseYaml(text, path).data, path);
+  } else {
+    readIniInventory(inventory, text, path);
+  }
+}

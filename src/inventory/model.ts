@@ -1,0 +1,128 @@
+import type { Vars } from '../util/data.js';
+
+export interface InventoryHost {
+  readonly name: string;
+  /** Variables set on the host itself (inline, in the inventory, or in host_vars/). */
+  readonly vars: Vars;
+}
+
+export interface InventoryGroup {
+  readonly name: string;
+  readonly vars: Vars;
+  /** Hosts listed directly in this group, in the order they were written. */
+  readonly hosts: string[];
+  readonly children: string[];
+}
+
+/**
+ * Hosts and groups as Ansible sees them: implicit `all` and `ungrouped`, nested children, and
+ * variables merged all < groups (shallow first, then by name) < host.
+ */
+export class Inventory {
+  readonly hosts = new Map<string, InventoryHost>();
+  readonly groups = new Map<string, InventoryGroup>();
+
+  constructor() {
+    this.group('all');
+    this.group('ungrouped');
+  }
+
+  group(name: string): InventoryGroup {
+    let g = this.groups.get(name);
+    if (!g) {
+      g = { name, vars: {}, hosts: [], children: [] };
+      this.groups.set(name, g);
+    }
+    return g;
+  }
+
+  host(name: string): InventoryHost {
+    let h = this.hosts.get(name);
+    if (!h) {
+      h = { name, vars: {} };
+      this.hosts.set(name, h);
+    }
+    return h;
+  }
+
+  addHostToGroup(host: string, group: string): void {
+    this.host(host);
+    const g = this.group(group);
+    if (!g.hosts.includes(host)) g.hosts.push(host);
+  }
+
+  addChild(parent: string, child: string): void {
+    if (parent === child) throw new Error(`group ${parent} cannot be its own child`);
+    const p = this.group(parent);
+    this.group(child);
+    if (!p.children.includes(child)) p.children.push(child);
+  }
+
+  /** Call once loading is done: fixes up `all`/`ungrouped` and rejects cycles. */
+  finish(): void {
+    const all = this.group('all');
+    const ungrouped = this.group('ungrouped');
+    for (const g of this.groups.values()) {
+      if (g.name !== 'all' && !this.parentsOf(g.name).length && !all.children.includes(g.name)) all.children.push(g.name);
+    }
+    for (const name of this.hosts.keys()) {
+      const direct = [...this.groups.values()].filter((g) => g.name !== 'all' && g.hosts.includes(name));
+      if (direct.length === 0) ungrouped.hosts.push(name);
+    }
+    for (const g of this.groups.keys()) this.depth(g, []);
+  }
+
+  parentsOf(group: string): string[] {
+    return [...this.groups.values()].filter((g) => g.children.includes(group)).map((g) => g.name);
+  }
+
+  private depth(group: string, path: string[]): number {
+    if (path.includes(group)) throw new Error(`group cycle: ${[...path, group].join(' -> ')}`);
+    if (group === 'all') return 0;
+    const parents = this.parentsOf(group);
+    return 1 + Math.max(0, ...parents.map((p) => this.depth(p, [...path, group])));
+  }
+
+  /** Every group the host belongs to, `all` included, ordered as Ansible applies their vars. */
+  groupsOfHost(host: string): string[] {
+    const found = new Set<string>(['all']);
+    const visit = (group: string): void => {
+      if (found.has(group) && group !== 'all') return;
+      found.add(group);
+      for (const p of this.parentsOf(group)) visit(p);
+    };
+    for (const g of this.groups.values()) if (g.name !== 'all' && g.hosts.includes(host)) visit(g.name);
+    return [...found].sort((a, b) => this.depth(a, []) - this.depth(b, []) || (a < b ? -1 : a > b ? 1 : 0));
+  }
+
+  /** Hosts in a group and all its children, in inventory order. */
+  hostsOfGroup(group: string): string[] {
+    if (group === 'all') return [...this.hosts.keys()];
+    const members = new Set<string>();
+    const visit = (name: string, seen: Set<string>): void => {
+      if (seen.has(name)) return;
+      seen.add(name);
+      const g = this.groups.get(name);
+      if (!g) return;
+      for (const h of g.hosts) members.add(h);
+      for (const c of g.children) visit(c, seen);
+    };
+    visit(group, new Set());
+    return [...this.hosts.keys()].filter((h) => members.has(h));
+  }
+
+  /** Inventory variables of a host: all < groups (by depth, then name) < host. */
+  varsOfHost(host: string): Vars {
+    const out: Vars = {};
+    for (const g of this.groupsOfHost(host)) Object.assign(out, this.groups.get(g)?.vars);
+    Object.assign(out, this.hosts.get(host)?.vars);
+    return out;
+  }
+
+  /** The `groups` magic variable: every group name to its hosts. */
+  groupsMap(): Record<string, string[]> {
+    const out: Record<string, string[]> = {};
+    for (const name of this.groups.keys()) out[name] = this.hostsOfGroup(name);
+    return out;
+  }
+}
