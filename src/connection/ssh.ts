@@ -1,0 +1,125 @@
+import { readFileSync } from 'node:fs';
+import { createConnection, type Socket } from 'node:net';
+import { NodeSSH } from 'node-ssh';
+import type { ClientChannel } from 'ssh2';
+import { ShellConnection, UnreachableError } from './host-connection.js';
+import { type HostKeyPolicy, type KnownHosts, knownHostsName } from './known-hosts.js';
+import type { ShellStreams } from './shell-session.js';
+
+export interface SshTarget {
+  readonly name: string;
+  readonly address: string;
+  readonly port: number;
+  readonly user: string;
+  readonly password: string | undefined;
+  readonly privateKeyFile: string | undefined;
+  readonly timeoutMs: number;
+  readonly knownHosts: KnownHosts;
+  readonly hostKeyPolicy: HostKeyPolicy;
+}
+
+/** ssh2's names for the key types known_hosts stores. */
+const HOST_KEY_ALGORITHMS: Record<string, string[]> = {
+  'ssh-ed25519': ['ssh-ed25519'],
+  'ssh-rsa': ['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'],
+  'ecdsa-sha2-nistp256': ['ecdsa-sha2-nistp256'],
+  'ecdsa-sha2-nistp384': ['ecdsa-sha2-nistp384'],
+  'ecdsa-sha2-nistp521': ['ecdsa-sha2-nistp521'],
+};
+
+/** One SSH connection per host for the whole run, through node-ssh (ssh2). */
+export class SshConnection extends ShellConnection {
+  private lost: string | undefined;
+
+  private constructor(
+    name: string,
+    private readonly ssh: NodeSSH,
+  ) {
+    super(name);
+    // node-ssh drops its error listener after connecting; without ours, a reset crashes the process.
+    ssh.connection?.on('error', (err: Error) => {
+      this.lost = err.message;
+    });
+  }
+
+  static async connect(target: SshTarget): Promise<SshConnection> {
+    const name = knownHostsName(target.address, target.port);
+    let refusal: string | undefined;
+    const hostVerifier = (key: Buffer): boolean => {
+      if (target.hostKeyPolicy === 'off') return true;
+      const verdict = target.knownHosts.check(name, key);
+      if (verdict === 'match') return true;
+      if (verdict === 'unknown' && target.hostKeyPolicy === 'accept-new') {
+        target.knownHosts.add(name, key);
+        return true;
+      }
+      refusal = verdict === 'mismatch'
+        ? `host key for ${name} does not match known_hosts: refusing to connect (possible man-in-the-middle)`
+        : `host key for ${name} is not in known_hosts (host_key_checking is strict; use accept-new to trust new hosts)`;
+      return false;
+    };
+    const knownTypes = target.knownHosts.typesFor(name).flatMap((t) => HOST_KEY_ALGORITHMS[t] ?? []);
+    const sock = await openSocket(target);
+    const ssh = new NodeSSH();
+    try {
+      await ssh.connect({
+        sock,
+        username: target.user,
+        ...(target.password !== undefined ? { password: target.password } : {}),
+        ...(target.privateKeyFile ? { privateKey: readFileSync(target.privateKeyFile, 'utf8') } : {}),
+        ...(process.env['SSH_AUTH_SOCK'] ? { agent: process.env['SSH_AUTH_SOCK'] } : {}),
+        hostVerifier,
+        readyTimeout: target.timeoutMs,
+        keepaliveInterval: 15_000,
+        tryKeyboard: false,
+        ...(knownTypes.length > 0 && target.hostKeyPolicy !== 'off' ? { algorithms: { serverHostKey: knownTypes as never } } : {}),
+      });
+    } catch (err) {
+      sock.destroy();
+      throw new UnreachableError(refusal ?? `Failed to connect to the host via ssh: ${(err as Error).message}`);
+    }
+    return new SshConnection(target.name, ssh);
+  }
+
+  protected openShell(command: string): Promise<ShellStreams> {
+    const client = this.ssh.connection;
+    if (!client || this.lost) return Promise.reject(new UnreachableError(`${this.name}: connection lost${this.lost ? `: ${this.lost}` : ''}`));
+    return new Promise((resolve, reject) => {
+      client.exec(command, (err: Error | undefined, channel: ClientChannel) => {
+        if (err) {
+          reject(new UnreachableError(`${this.name}: cannot open a channel: ${err.message}`));
+          return;
+        }
+        resolve({
+          stdin: channel,
+          stdout: channel,
+          stderr: channel.stderr,
+          onClose: (listener) => channel.on('close', () => listener(this.lost ? `connection lost: ${this.lost}` : 'the remote shell ended')),
+        });
+      });
+    });
+  }
+
+  async close(): Promise<void> {
+    this.ssh.dispose();
+  }
+}
+
+/** A TCP socket with Nagle off: measured here, it turns ~47 ms per round trip into ~4 ms. */
+function openSocket(target: SshTarget): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const sock = createConnection({ host: target.address, port: target.port, noDelay: true });
+    const timer = setTimeout(() => {
+      sock.destroy();
+      reject(new UnreachableError(`Failed to connect to the host via ssh: ${target.address}:${target.port}: timed out after ${target.timeoutMs / 1000} s`));
+    }, target.timeoutMs);
+    sock.once('connect', () => {
+      clearTimeout(timer);
+      resolve(sock);
+    });
+    sock.once('error', (err) => {
+      clearTimeout(timer);
+      reject(new UnreachableError(`Failed to connect to the host via ssh: ${target.address}:${target.port}: ${err.message}`));
+    });
+  });
+}

@@ -1,0 +1,170 @@
+import type { Become, HostConnection } from '../connection/host-connection.js';
+import { BecomeError, UnreachableError } from '../connection/host-connection.js';
+import { ConfigError, formatPosition } from '../errors.js';
+import { evaluateCondition, ExpressionError } from '../expr/expression.js';
+import { positionOf } from '../config/yaml.js';
+import { normalizeArgs } from '../modules/args.js';
+import { getModule } from '../modules/registry.js';
+import type { ModuleResult } from '../modules/types.js';
+import { findFile } from '../playbook/find-file.js';
+import { type Condition, type Task, taskTitle } from '../playbook/model.js';
+import type { Templar } from '../template/templar.js';
+import type { Vars } from '../util/data.js';
+import type { HostResult } from './reporter.js';
+import type { TaskStatus } from './stats.js';
+
+export interface TaskRun {
+  readonly task: Task;
+  readonly host: string;
+  readonly vars: Vars;
+  readonly check: boolean;
+  readonly diff: boolean;
+  readonly templar: Templar;
+  readonly become: Become | undefined;
+  readonly connect: () => Promise<HostConnection>;
+}
+
+export interface TaskOutcome {
+  readonly status: TaskStatus;
+  /** What `register` stores. */
+  readonly result: Vars;
+  /** One line per loop item (empty without a loop). */
+  readonly items: readonly HostResult[];
+  readonly ignored: boolean;
+  readonly facts: Vars | undefined;
+  readonly diff: HostResult['diff'];
+}
+
+const CENSORED = "the output has been hidden due to the fact that 'no_log: true' was specified for this result";
+
+/** Runs one task on one host. Never throws: every problem becomes a failed or unreachable result. */
+export async function executeTask(run: TaskRun): Promise<TaskOutcome> {
+  const { task } = run;
+  try {
+    if (task.loop === undefined) {
+      if (!conditionsHold(task.when, run.vars, task)) return outcome('skipped', { changed: false, skipped: true, skip_reason: 'Conditional result was False' }, run);
+      const one = await runOnce(run, run.vars);
+      return outcome(one.status, one.result, run, [], one.facts, one.diff);
+    }
+    const items = renderLoop(run);
+    const results: Vars[] = [];
+    const lines: HostResult[] = [];
+    let facts: Vars | undefined;
+    const diffs: NonNullable<HostResult['diff']>[number][] = [];
+    for (const item of items) {
+      const vars = { ...run.vars, [task.loopVar]: item };
+      let status: TaskStatus;
+      let result: Vars;
+      if (!conditionsHold(task.when, vars, task)) {
+        status = 'skipped';
+        result = { changed: false, skipped: true, skip_reason: 'Conditional result was False' };
+      } else {
+        const one = await runOnce(run, vars);
+        ({ status, result } = one);
+        if (one.facts) facts = { ...facts, ...one.facts };
+        diffs.push(...(one.diff ?? []));
+      }
+      results.push({ ...result, [task.loopVar]: item, item });
+      lines.push({ host: run.host, status, result: visible(result, task), item, hasItem: true, ignored: status === 'failed' && task.ignoreErrors });
+      if (status === 'unreachable') break;
+    }
+    const any = (s: TaskStatus): boolean => lines.some((l) => l.status === s);
+    const status: TaskStatus = any('unreachable') ? 'unreachable' : any('failed') ? 'failed' : any('changed') ? 'changed' : lines.length > 0 && lines.every((l) => l.status === 'skipped') ? 'skipped' : 'ok';
+    const result: Vars = { changed: any('changed'), results, msg: status === 'failed' ? 'One or more items failed' : 'All items completed' };
+    if (status === 'failed') result['failed'] = true;
+    if (status === 'skipped') result['skipped'] = true;
+    return outcome(status, result, run, lines, facts, diffs);
+  } catch (err) {
+    if (err instanceof UnreachableError) return outcome('unreachable', { changed: false, unreachable: true, msg: err.message }, run);
+    return outcome('failed', { changed: false, failed: true, msg: messageOf(err, task) }, run);
+  }
+}
+
+function outcome(status: TaskStatus, result: Vars, run: TaskRun, items: readonly HostResult[] = [], facts?: Vars, diff?: HostResult['diff']): TaskOutcome {
+  return { status, result, items, ignored: status === 'failed' && run.task.ignoreErrors, facts, diff: run.task.noLog ? undefined : diff };
+}
+
+function visible(result: Vars, task: Task): Vars {
+  return task.noLog ? { censored: CENSORED, changed: result['changed'] } : result;
+}
+
+/** when, changed_when, failed_when: a list means all must hold, as in Ansible. */
+function conditionsHold(conditions: readonly Condition[], vars: Vars, task: Task): boolean {
+  return conditions.every((c) => {
+    try {
+      return evaluateCondition(c.expression, vars);
+    } catch (err) {
+      throw conditionError(c, err, task);
+    }
+  });
+}
+
+function conditionError(c: Condition, err: unknown, task: Task): Error {
+  const where = c.at ? `${formatPosition(c.at)}: ` : `${formatPosition(task.at)}: `;
+  return new Error(`${where}The conditional check '${c.text}' failed. The error was: ${(err as Error).message}`);
+}
+
+function renderLoop(run: TaskRun): unknown[] {
+  const { task } = run;
+  const value = run.templar.renderDeep(task.loop, run.vars, task.at, `loop of task "${taskTitle(task)}"`);
+  if (!Array.isArray(value)) throw new Error(`${formatPosition(task.at)}: loop must be a list, got ${JSON.stringify(value)}`);
+  return value;
+}
+
+interface OneResult {
+  readonly status: TaskStatus;
+  readonly result: Vars;
+  readonly facts: Vars | undefined;
+  readonly diff: HostResult['diff'];
+}
+
+async function runOnce(run: TaskRun, vars: Vars): Promise<OneResult> {
+  const { task } = run;
+  const module = getModule(task.module);
+  const raw = module.spec.rawParams ?? [];
+  const where = `task "${taskTitle(task)}"`;
+  const rendered: Vars = {};
+  for (const [key, value] of Object.entries(task.args)) {
+    rendered[key] = raw.includes(key) ? value : run.templar.renderDeep(value, vars, positionOf(task.args, key) ?? task.at, where);
+  }
+  const args = normalizeArgs(module.spec, rendered, task.at, true);
+  const connection = module.spec.controllerOnly ? undefined : await run.connect();
+  const moduleResult: ModuleResult = await module.run(
+    {
+      host: run.host,
+      vars,
+      check: task.checkMode ?? run.check,
+      diff: task.diff ?? run.diff,
+      templar: run.templar,
+      at: task.at,
+      run: (script) => {
+        if (!connection) throw new Error(`${task.module} runs on the controller`);
+        return connection.run(script, run.become);
+      },
+      findFile: (kind, name) => findFile(task.searchDirs, kind, name),
+    },
+    args,
+  );
+  const result: Vars = {
+    ...moduleResult.data,
+    changed: moduleResult.changed,
+    ...(moduleResult.failed ? { failed: true } : {}),
+    ...(moduleResult.skipped ? { skipped: true } : {}),
+    ...(moduleResult.msg !== undefined ? { msg: moduleResult.msg } : {}),
+  };
+  const scope = task.register ? { ...vars, [task.register]: result } : vars;
+  if (task.changedWhen) result['changed'] = conditionsHold(task.changedWhen, scope, task);
+  if (task.failedWhen) {
+    const failed = conditionsHold(task.failedWhen, scope, task);
+    if (failed) result['failed'] = true;
+    else delete result['failed'];
+  }
+  const status: TaskStatus = result['failed'] ? 'failed' : result['skipped'] ? 'skipped' : result['changed'] ? 'changed' : 'ok';
+  return { status, result, facts: moduleResult.facts, diff: moduleResult.diff };
+}
+
+function messageOf(err: unknown, task: Task): string {
+  if (err instanceof ConfigError || err instanceof BecomeError) return err.message;
+  if (err instanceof ExpressionError) return `${formatPosition(task.at)}: ${err.message}`;
+  return (err as Error).message ?? String(err);
+}

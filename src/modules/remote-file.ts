@@ -1,0 +1,101 @@
+import { randomBytes } from 'node:crypto';
+import { shellQuote } from '../util/shlex.js';
+import { resolveMode } from './args.js';
+import type { ModuleContext } from './types.js';
+
+export interface RemoteFile {
+  readonly type: 'absent' | 'file' | 'directory' | 'link' | 'other';
+  readonly mode: number;
+  readonly owner: string;
+  readonly group: string;
+  readonly uid: number;
+  readonly gid: number;
+  readonly size: number;
+  readonly content: Buffer | undefined;
+}
+
+export interface WantedAttributes {
+  /** Normalised mode (octal or symbolic); owner and group as names or numbers. */
+  readonly mode?: string | undefined;
+  readonly owner?: string | undefined;
+  readonly group?: string | undefined;
+}
+
+const ABSENT: RemoteFile = { type: 'absent', mode: 0, owner: '', group: '', uid: -1, gid: -1, size: 0, content: undefined };
+
+/** One round trip: the file's type, mode, owner, size and (for a regular file, if asked) its bytes. */
+export function probeScript(path: string, withContent: boolean): string {
+  const p = shellQuote(path);
+  return [
+    `p=${p}`,
+    'if [ -L "$p" ]; then t=link; elif [ -d "$p" ]; then t=directory; elif [ -f "$p" ]; then t=file; elif [ -e "$p" ]; then t=other; else echo absent; exit 0; fi',
+    'stat -c "$t %a %U %G %u %g %s" -- "$p"',
+    withContent ? 'if [ "$t" = file ]; then base64 -w0 -- "$p"; fi; echo' : '',
+  ].join('\n');
+}
+
+export function parseProbe(stdout: string): RemoteFile {
+  const [head = '', body = ''] = stdout.split('\n');
+  if (head.trim() === 'absent') return ABSENT;
+  const [type = 'other', mode = '0', owner = '', group = '', uid = '-1', gid = '-1', size = '0'] = head.trim().split(' ');
+  return {
+    type: type as RemoteFile['type'],
+    mode: parseInt(mode, 8),
+    owner,
+    group,
+    uid: Number(uid),
+    gid: Number(gid),
+    size: Number(size),
+    content: type === 'file' && stdout.includes('\n') ? Buffer.from(body.trim(), 'base64') : undefined,
+  };
+}
+
+export async function readRemoteFile(ctx: ModuleContext, path: string, withContent = true): Promise<RemoteFile> {
+  const result = await ctx.run(probeScript(path, withContent));
+  if (result.rc !== 0) throw new Error(`cannot read ${path}: ${result.stderr.trim() || `exit ${result.rc}`}`);
+  return parseProbe(result.stdout);
+}
+
+/** What must change for the file to have the wanted mode, owner and group (empty when none). */
+export function attributeChanges(current: RemoteFile, want: WantedAttributes): { mode?: string; owner?: string; group?: string } {
+  const changes: { mode?: string; owner?: string; group?: string } = {};
+  if (want.mode !== undefined) {
+    const mode = resolveMode(want.mode, current.type === 'absent' ? 0 : current.mode, current.type === 'directory');
+    if (current.type === 'absent' || parseInt(mode, 8) !== current.mode) changes.mode = mode;
+  }
+  if (want.owner !== undefined && want.owner !== current.owner && want.owner !== String(current.uid)) changes.owner = want.owner;
+  if (want.group !== undefined && want.group !== current.group && want.group !== String(current.gid)) changes.group = want.group;
+  return changes;
+}
+
+/** chown/chmod commands for a path; empty when nothing is asked. */
+export function attributeCommands(target: string, attrs: { mode?: string | undefined; owner?: string | undefined; group?: string | undefined }): string[] {
+  const commands: string[] = [];
+  if (attrs.owner !== undefined || attrs.group !== undefined) {
+    commands.push(`chown ${shellQuote(`${attrs.owner ?? ''}${attrs.group !== undefined ? `:${attrs.group}` : ''}`)} -- ${target}`);
+  }
+  if (attrs.mode !== undefined) commands.push(`chmod ${attrs.mode} -- ${target}`);
+  return commands;
+}
+
+/**
+ * Writes a file atomically: a temp file beside it gets the bytes, then its owner and mode, and
+ * only then is renamed over the destination, so the file never exists with the wrong content,
+ * mode or owner. A failure removes the temp file.
+ */
+export function atomicWriteScript(path: string, content: Buffer, attrs: { mode: string; owner?: string | undefined; group?: string | undefined }): string {
+  const end = `PROVISION_EOF_${randomBytes(8).toString('hex')}`;
+  const encoded = content.toString('base64').replace(/(.{76})/g, '$1\n');
+  return [
+    'set -e',
+    `p=${shellQuote(path)}`,
+    't=$(mktemp "$(dirname -- "$p")/.provision-XXXXXX")',
+    'trap \'rm -f -- "$t"\' EXIT',
+    `base64 -d > "$t" <<'${end}'`,
+    encoded,
+    end,
+    ...attributeCommands('"$t"', attrs),
+    'mv -f -- "$t" "$p"',
+    'trap - EXIT',
+  ].join('\n');
+}

@@ -1,0 +1,183 @@
+import { ConfigError, type SourcePosition } from '../errors.js';
+import { positionOf, rememberPosition } from '../config/yaml.js';
+import { parseExpression } from '../expr/expression.js';
+import { describeType, isPlainObject, toBoolean, type Vars } from '../util/data.js';
+import { TASK_KEYWORDS, UNSUPPORTED_TASK_KEYWORDS } from './keywords.js';
+import type { Condition, Task } from './model.js';
+
+export interface ModuleCatalog {
+  has(name: string): boolean;
+  /** Modules whose string argument is a command line (command, shell, raw). */
+  takesFreeForm(name: string): boolean;
+  /** Keys a free-form module still takes from `k=v` words (chdir=, creates=, …). */
+  freeFormKeys(name: string): readonly string[];
+}
+
+export interface TaskContext {
+  readonly searchDirs: readonly string[];
+  readonly role: string | undefined;
+}
+
+/** Turns one task mapping (as written in YAML) into a Task, or throws ConfigError with its position. */
+export function parseTask(raw: unknown, at: SourcePosition, catalog: ModuleCatalog, context: TaskContext): Task {
+  if (!isPlainObject(raw)) throw new ConfigError(`a task must be a mapping, found ${describeType(raw)}`, at);
+  const keyAt = (key: string): SourcePosition => positionOf(raw, key) ?? at;
+  let module: string | undefined;
+  let rawArgs: unknown;
+  for (const [key, value] of Object.entries(raw)) {
+    if (TASK_KEYWORDS.has(key)) continue;
+    if (UNSUPPORTED_TASK_KEYWORDS.has(key)) throw new ConfigError(`task keyword "${key}" is not supported by provision yet`, keyAt(key));
+    const name = key.replace(/^ansible\.(builtin|legacy)\./, '');
+    if (!catalog.has(name)) throw new ConfigError(`unknown module or task keyword "${key}"`, keyAt(key));
+    if (module) throw new ConfigError(`a task runs one module, found "${module}" and "${name}"`, keyAt(key));
+    module = name;
+    rawArgs = value;
+  }
+  if (raw['action'] !== undefined) {
+    if (module) throw new ConfigError('a task with "action" cannot also name a module', keyAt('action'));
+    const text = String(raw['action']).trim();
+    const name = text.split(/\s+/)[0] ?? '';
+    if (!catalog.has(name)) throw new ConfigError(`unknown module "${name}" in action`, keyAt('action'));
+    module = name;
+    rawArgs = text.slice(name.length).trim();
+  }
+  if (!module) throw new ConfigError('a task needs a module (for example "command:" or "copy:")', at);
+  const moduleAt = keyAt(module) ?? at;
+  const args = moduleArgs(module, rawArgs, moduleAt, catalog);
+  if (raw['args'] !== undefined) {
+    if (!isPlainObject(raw['args'])) throw new ConfigError('"args" must be a mapping', keyAt('args'));
+    for (const [k, v] of Object.entries(raw['args'])) if (!(k in args)) args[k] = v;
+  }
+  const loopControl = raw['loop_control'];
+  if (loopControl !== undefined && !isPlainObject(loopControl)) throw new ConfigError('"loop_control" must be a mapping', keyAt('loop_control'));
+  if (raw['loop'] !== undefined && raw['with_items'] !== undefined) throw new ConfigError('use "loop" or "with_items", not both', keyAt('with_items'));
+  const become = optionalBool(raw, 'become', keyAt) ?? optionalBool(raw, 'sudo', keyAt);
+  const vars = raw['vars'] ?? {};
+  if (!isPlainObject(vars)) throw new ConfigError('task "vars" must be a mapping', keyAt('vars'));
+  return {
+    name: raw['name'] === undefined ? undefined : String(raw['name']),
+    module,
+    args,
+    at,
+    when: conditions(raw, 'when', keyAt),
+    loop: raw['with_items'] !== undefined ? flattenOnce(raw['with_items']) : raw['loop'],
+    loopVar: String((loopControl as Vars | undefined)?.['loop_var'] ?? 'item'),
+    register: optionalName(raw, 'register', keyAt),
+    notify: stringList(raw, 'notify', keyAt),
+    listen: stringList(raw, 'listen', keyAt),
+    changedWhen: raw['changed_when'] === undefined ? undefined : conditions(raw, 'changed_when', keyAt),
+    failedWhen: raw['failed_when'] === undefined ? undefined : conditions(raw, 'failed_when', keyAt),
+    ignoreErrors: optionalBool(raw, 'ignore_errors', keyAt) ?? false,
+    tags: stringList(raw, 'tags', keyAt),
+    become,
+    becomeUser: raw['become_user'] !== undefined ? String(raw['become_user']) : raw['sudo_user'] !== undefined ? String(raw['sudo_user']) : undefined,
+    vars,
+    noLog: optionalBool(raw, 'no_log', keyAt) ?? false,
+    checkMode: optionalBool(raw, 'check_mode', keyAt),
+    diff: optionalBool(raw, 'diff', keyAt),
+    searchDirs: context.searchDirs,
+    role: context.role,
+  };
+}
+
+function moduleArgs(module: string, raw: unknown, at: SourcePosition, catalog: ModuleCatalog): Vars {
+  if (raw === null || raw === undefined) return {};
+  if (isPlainObject(raw)) return raw; // the same object, so argument positions stay known
+  if (typeof raw === 'string' || typeof raw === 'number') {
+    const args = parseKeyValues(String(raw), at, catalog.takesFreeForm(module) ? catalog.freeFormKeys(module) : undefined);
+    rememberPosition(args, at);
+    return args;
+  }
+  throw new ConfigError(`arguments of ${module} must be a mapping or a "key=value" string, found ${describeType(raw)}`, at);
+}
+
+/**
+ * `k=v` module arguments, split like a shell line but never inside `{{ }}`. For free-form
+ * modules the words that are not one of `freeFormKeys` stay as the command (`_raw_params`).
+ */
+export function parseKeyValues(text: string, at: SourcePosition, freeFormKeys?: readonly string[]): Vars {
+  const args: Vars = {};
+  const free: string[] = [];
+  for (const word of splitWords(text, at)) {
+    const m = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(word);
+    if (m && (!freeFormKeys || freeFormKeys.includes(m[1] ?? ''))) {
+      args[m[1] ?? ''] = unquote(m[2] ?? '');
+    } else if (freeFormKeys) {
+      free.push(word);
+    } else {
+      throw new ConfigError(`expected key=value in module arguments, found "${word}"`, at);
+    }
+  }
+  if (freeFormKeys && free.length > 0) args['_raw_params'] = free.join(' ');
+  return args;
+}
+
+/** Splits on spaces outside quotes and outside `{{ }}`, keeping each word as written. */
+function splitWords(text: string, at: SourcePosition): string[] {
+  const words: string[] = [];
+  let word = '';
+  let quote = '';
+  let braces = 0;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i] as string;
+    if (text.startsWith('{{', i)) braces++;
+    if (text.startsWith('}}', i) && braces > 0) braces--;
+    if (quote) {
+      if (ch === quote && text[i - 1] !== '\\') quote = '';
+    } else if ((ch === '"' || ch === "'") && braces === 0) {
+      quote = ch;
+    } else if (/\s/.test(ch) && braces === 0) {
+      if (word) words.push(word);
+      word = '';
+      continue;
+    }
+    word += ch;
+  }
+  if (quote) throw new ConfigError(`unclosed quote (${quote}) in module arguments`, at);
+  if (word) words.push(word);
+  return words;
+}
+
+function unquote(value: string): string {
+  const m = /^(["'])(.*)\1$/s.exec(value);
+  return m ? (m[2] ?? '').replace(/\\(["'\\])/g, '$1') : value;
+}
+
+function conditions(raw: Vars, key: string, keyAt: (k: string) => SourcePosition): Condition[] {
+  const value = raw[key];
+  if (value === undefined || value === null) return [];
+  const list = Array.isArray(value) ? value : [value];
+  return list.map((item, i) => {
+    const at = (Array.isArray(value) ? positionOf(value, i) : undefined) ?? keyAt(key);
+    if (typeof item === 'boolean') return { text: String(item), expression: parseExpression(item ? 'True' : 'False', at), at };
+    if (typeof item !== 'string') throw new ConfigError(`"${key}" must be a condition or a list of them, found ${describeType(item)}`, at);
+    return { text: item, expression: parseExpression(item, at), at };
+  });
+}
+
+function optionalBool(raw: Vars, key: string, keyAt: (k: string) => SourcePosition): boolean | undefined {
+  if (raw[key] === undefined) return undefined;
+  const b = toBoolean(raw[key]);
+  if (b === undefined) throw new ConfigError(`"${key}" must be a boolean (yes/no, true/false), found ${describeType(raw[key])}`, keyAt(key));
+  return b;
+}
+
+function optionalName(raw: Vars, key: string, keyAt: (k: string) => SourcePosition): string | undefined {
+  const value = raw[key];
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(value)) throw new ConfigError(`"${key}" must be a variable name`, keyAt(key));
+  return value;
+}
+
+export function stringList(raw: Vars, key: string, keyAt: (k: string) => SourcePosition): string[] {
+  const value = raw[key];
+  if (value === undefined || value === null) return [];
+  if (typeof value === 'string') return key === 'tags' ? value.split(',').map((s) => s.trim()) : [value];
+  if (Array.isArray(value) && value.every((v) => typeof v === 'string' || typeof v === 'number')) return value.map(String);
+  throw new ConfigError(`"${key}" must be a string or a list of strings`, keyAt(key));
+}
+
+/** `with_items` flattens one level, as in Ansible. */
+function flattenOnce(value: unknown): unknown {
+  return Array.isArray(value) ? value.flatMap((v) => (Array.isArray(v) ? v : [v])) : value;
+}
