@@ -121,7 +121,7 @@ function record(host: string, task: Task, outcome: TaskOutcome, state: RunState,
     show: task.module === 'debug',
     ...(outcome.diff ? { diff: outcome.diff } : {}),
   });
-  stats.count(host, outcome.status, outcome.ignored);
+  stats.count(host, outcome.status, outcome.ignored, outcome.result['changed'] === true);
   if (outcome.facts) variables.setHostFacts(host, outcome.facts);
   if (task.register) variables.setHostFacts(host, { [task.register]: outcome.result });
   if (outcome.status === 'changed') {

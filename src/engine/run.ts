@@ -28,7 +28,7 @@ export async function runPlaybooks(options: RunOptions): Promise<Stats> {
     ansible_diff_mode: options.diff,
     ansible_forks: options.forks,
     ansible_managed: 'Ansible managed',
-  });
+  }, templar);
   const pool = new ConnectionPool(options.connection);
   const removed = new Set<string>();
   try {

@@ -27,7 +27,8 @@ export class Stats {
     this.of(host);
   }
 
-  count(host: string, status: TaskStatus, ignored = false): void {
+  /** `changed` matters only for an ignored failure that changed something (Ansible counts it). */
+  count(host: string, status: TaskStatus, ignored = false, changed = false): void {
     const s = this.of(host);
     if (status === 'ok') s.ok++;
     else if (status === 'changed') {
@@ -38,6 +39,7 @@ export class Stats {
     else if (ignored) {
       s.ok++;
       s.ignored++;
+      if (changed) s.changed++;
     } else s.failed++;
   }
 

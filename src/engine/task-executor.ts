@@ -10,6 +10,7 @@ import { findFile } from '../playbook/find-file.js';
 import { type Condition, type Task, taskTitle } from '../playbook/model.js';
 import type { Templar } from '../template/templar.js';
 import type { Vars } from '../util/data.js';
+import { extendVars } from './lazy-vars.js';
 import type { HostResult } from './reporter.js';
 import type { TaskStatus } from './stats.js';
 
@@ -52,7 +53,7 @@ export async function executeTask(run: TaskRun): Promise<TaskOutcome> {
     let facts: Vars | undefined;
     const diffs: NonNullable<HostResult['diff']>[number][] = [];
     for (const item of items) {
-      const vars = { ...run.vars, [task.loopVar]: item };
+      const vars = extendVars(run.vars, { [task.loopVar]: item });
       let status: TaskStatus;
       let result: Vars;
       if (!conditionsHold(task.when, vars, task)) {
@@ -152,7 +153,7 @@ async function runOnce(run: TaskRun, vars: Vars): Promise<OneResult> {
     ...(moduleResult.skipped ? { skipped: true } : {}),
     ...(moduleResult.msg !== undefined ? { msg: moduleResult.msg } : {}),
   };
-  const scope = task.register ? { ...vars, [task.register]: result } : vars;
+  const scope = task.register ? extendVars(vars, { [task.register]: result }) : vars;
   if (task.changedWhen) result['changed'] = conditionsHold(task.changedWhen, scope, task);
   if (task.failedWhen) {
     const failed = conditionsHold(task.failedWhen, scope, task);

@@ -1,6 +1,8 @@
 import type { Inventory } from '../inventory/model.js';
 import type { Play, Task } from '../playbook/model.js';
+import type { Templar } from '../template/templar.js';
 import type { Vars } from '../util/data.js';
+import { makeLazy } from './lazy-vars.js';
 
 /**
  * Variables for one host and task, lowest first (documented in docs/templates.md):
@@ -17,6 +19,7 @@ export class Variables {
     private readonly inventory: Inventory,
     private readonly extraVars: Vars,
     private magic: Vars,
+    private readonly templar: Templar,
   ) {
     const groups = inventory.groupsMap();
     this.magic = { ...magic, groups };
@@ -75,7 +78,7 @@ export class Variables {
   }
 
   forTask(host: string, play: Play, playVarsFiles: Vars, task: Task | undefined, extra: Vars = {}): Vars {
-    return {
+    return makeLazy({
       ...this.magic,
       ...play.defaults,
       ...this.inventoryOf(host),
@@ -90,6 +93,6 @@ export class Variables {
       inventory_hostname_short: host.split('.')[0],
       group_names: this.groupNames(host),
       hostvars: this.hostvars,
-    };
+    }, this.templar);
   }
 }

@@ -14,6 +14,7 @@ export async function ensureFileContent(
   content: Buffer,
   want: WantedAttributes,
   known?: RemoteFile,
+  createParents = false,
 ): Promise<ModuleResult> {
   const current = known ?? (await readRemoteFile(ctx, path));
   if (current.type === 'directory') return { changed: false, failed: true, msg: `${path} is a directory` };
@@ -30,7 +31,7 @@ export async function ensureFileContent(
           mode: attrs.mode ?? (current.type === 'absent' ? DEFAULT_NEW_FILE_MODE : (current.mode & 0o7777).toString(8).padStart(4, '0')),
           owner: attrs.owner ?? (current.type === 'absent' ? undefined : String(current.uid)),
           group: attrs.group ?? (current.type === 'absent' ? undefined : String(current.gid)),
-        })
+        }, createParents)
       : attributeCommands(shellQuote(path), attrs).join('\n');
     const result = await ctx.run(script);
     if (result.rc !== 0) return { changed: false, failed: true, msg: `cannot write ${path}: ${result.stderr.trim() || `exit ${result.rc}`}` };

@@ -17,7 +17,8 @@ async function editFile(ctx: ModuleContext, args: Vars, edit: (content: string) 
   }
   const before = current.content?.toString('utf8') ?? '';
   const { content, msg } = edit(before);
-  const result = await ensureFileContent(ctx, path, Buffer.from(content), wantedAttributes(args), current);
+  // As Ansible's lineinfile/blockinfile: `create` also makes missing parent directories.
+  const result = await ensureFileContent(ctx, path, Buffer.from(content), wantedAttributes(args), current, args['create'] === true);
   return { ...result, ...(msg && result.changed ? { msg } : {}) };
 }
 

@@ -83,12 +83,18 @@ export function attributeCommands(target: string, attrs: { mode?: string | undef
  * only then is renamed over the destination, so the file never exists with the wrong content,
  * mode or owner. A failure removes the temp file.
  */
-export function atomicWriteScript(path: string, content: Buffer, attrs: { mode: string; owner?: string | undefined; group?: string | undefined }): string {
+export function atomicWriteScript(
+  path: string,
+  content: Buffer,
+  attrs: { mode: string; owner?: string | undefined; group?: string | undefined },
+  createParents = false,
+): string {
   const end = `PROVISION_EOF_${randomBytes(8).toString('hex')}`;
   const encoded = content.toString('base64').replace(/(.{76})/g, '$1\n');
   return [
     'set -e',
     `p=${shellQuote(path)}`,
+    ...(createParents ? ['mkdir -p -- "$(dirname -- "$p")"'] : []),
     't=$(mktemp "$(dirname -- "$p")/.provision-XXXXXX")',
     'trap \'rm -f -- "$t"\' EXIT',
     `base64 -d > "$t" <<'${end}'`,

@@ -138,9 +138,11 @@ function splitWords(text: string, at: SourcePosition): string[] {
   return words;
 }
 
+/** Removes one level of quotes; escapes are decoded as Ansible's parse_kv does (`\n`, `\t`, `\"`). */
 function unquote(value: string): string {
   const m = /^(["'])(.*)\1$/s.exec(value);
-  return m ? (m[2] ?? '').replace(/\\(["'\\])/g, '$1') : value;
+  const inner = m ? (m[2] ?? '') : value;
+  return inner.replace(/\\([nt"'\\])/g, (_, c: string) => (c === 'n' ? '\n' : c === 't' ? '\t' : c));
 }
 
 function conditions(raw: Vars, key: string, keyAt: (k: string) => SourcePosition): Condition[] {

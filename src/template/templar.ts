@@ -46,7 +46,7 @@ handlebars.registerHelper('file', (path: unknown) => {
 });
 
 /** A whole value that is one expression (`"{{groups.all}}"`) keeps its type, as in Ansible. */
-const SINGLE_EXPRESSION = /^\s*\{\{\s*([^{}#/^!>&~][^{}]*?)\s*\}\}\s*$/;
+const SINGLE_EXPRESSION = /^\{\{\s*([^{}#/^!>&~][^{}]*?)\s*\}\}$/;
 
 export class TemplateError extends ConfigError {}
 

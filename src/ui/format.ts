@@ -3,9 +3,14 @@ import type { HostResult } from '../engine/reporter.js';
 import type { FileDiff } from '../modules/types.js';
 import type { Vars } from '../util/data.js';
 
-/** Ansible's one-line result JSON: keys sorted, as its callback dumps them. */
-export function resultJson(result: Vars): string {
-  return JSON.stringify(sortKeys(result));
+/** Ansible's one-line result JSON: Python's json.dumps with sorted keys (`{"a": 1, "b": [2, 3]}`). */
+export function resultJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(resultJson).join(', ')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.keys(value).sort().map((k) => `${JSON.stringify(k)}: ${resultJson((value as Vars)[k])}`);
+    return `{${entries.join(', ')}}`;
+  }
+  return value === undefined ? 'null' : JSON.stringify(value);
 }
 
 function sortKeys(value: unknown): unknown {
@@ -23,7 +28,9 @@ function itemLabel(item: unknown): string {
 /** The line(s) Ansible prints for one host's result of a task. */
 export function resultLines(r: HostResult, verbosity: number): string[] {
   const item = r.hasItem ? ` => (item=${itemLabel(r.item)})` : '';
-  const details = verbosity > 0 || r.show ? ` => ${JSON.stringify(sortKeys(r.result), null, 4)}` : '';
+  // debug shows its message alone, as Ansible's does; -v shows every result in full.
+  const shown = r.show && verbosity === 0 ? Object.fromEntries(Object.entries(r.result).filter(([k]) => k !== 'changed')) : r.result;
+  const details = verbosity > 0 || r.show ? ` => ${JSON.stringify(sortKeys(shown), null, 4)}` : '';
   switch (r.status) {
     case 'ok':
       return [`ok: [${r.host}]${item}${r.hasItem ? '' : details}`];
