@@ -81,9 +81,10 @@ function evalNode(node: Expression, vars: Vars): Value {
     case 'MemberExpression': {
       const m = node as jsep.MemberExpression;
       const object = evalNode(m.object, vars);
+      const key = String(m.computed ? defined(evalNode(m.property, vars), m.property) : (m.property as jsep.Identifier).name);
+      if (FORBIDDEN.has(key)) throw new ExpressionError(`"${key}" may not be used in a condition`);
       if (object === UNDEFINED || object === null || typeof object !== 'object') return UNDEFINED;
-      const key = m.computed ? defined(evalNode(m.property, vars), m.property) : (m.property as jsep.Identifier).name;
-      return lookup(object as Vars, String(key));
+      return lookup(object as Vars, key);
     }
     case 'ArrayExpression':
       return (node as jsep.ArrayExpression).elements.map((e) => (e ? defined(evalNode(e, vars), e) : null));

@@ -1,0 +1,47 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { ConfigError, ConfigErrors } from '../../src/errors.js';
+import { moduleCatalog } from '../../src/modules/registry.js';
+import { loadPlaybook } from '../../src/playbook/load.js';
+import { validatePlaybooks } from '../../src/playbook/validate.js';
+import { Templar } from '../../src/template/templar.js';
+import { REPO } from '../helpers/cli.js';
+
+const dir = join(REPO, 'test/fixtures/invalid');
+const load = (name: string) => loadPlaybook(join(dir, name), moduleCatalog, REPO);
+const failsWith = (re: RegExp) => (e: unknown) => e instanceof ConfigError && re.test(e.message);
+
+describe('playbook loading and validation', () => {
+  test('an unknown module and a condition that does not parse are reported with their positions', () => {
+    assert.throws(() => load('many-mistakes.yml'), failsWith(/many-mistakes\.yml:6:7: unknown module or task keyword "copyy"/));
+    assert.throws(() => load('bad-condition.yml'), failsWith(/bad-condition\.yml:4:\d+: cannot parse condition "x =="/));
+  });
+
+  test('validation reports every mistake at once, each with file:line:col', () => {
+    assert.throws(
+      () => validatePlaybooks([load('validation-mistakes.yml')], new Templar()),
+      (e: unknown) => {
+        assert.ok(e instanceof ConfigErrors, String(e));
+        const [missing, broken, notify] = e.errors.map((x) => x.message);
+        assert.match(missing ?? '', /validation-mistakes\.yml:3:7: template: src not found: nowhere\.hbs/);
+        assert.match(broken ?? '', /templates\/broken\.hbs:1:1: template syntax error/);
+        assert.match(notify ?? '', /validation-mistakes\.yml:7:7: task "notifies nobody" notifies "restart nothing", but the play has no handler/);
+        return true;
+      },
+    );
+  });
+
+  test('roles (tasks, handlers, defaults, templates, params) and import_playbook with sudo', () => {
+    const playbook = load('valid-with-role.yml');
+    validatePlaybooks([playbook], new Templar());
+    const [first, imported] = playbook.plays;
+    assert.equal(first?.tasks[0]?.role, 'weave');
+    assert.equal(first?.tasks[0]?.vars['weave_peer'], 'mesos-master-1');
+    assert.equal(first?.defaults['weave_range'], '10.32.0.0/12');
+    assert.equal(first?.handlers[0]?.name, 'restart weave');
+    assert.equal(first?.tasks[1]?.module, 'command');
+    assert.equal(imported?.hosts, 'mesos-agents');
+    assert.equal(imported?.become, true);
+  });
+});
