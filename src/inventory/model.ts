@@ -65,6 +65,9 @@ export class Inventory {
     for (const g of this.groups.values()) {
       if (g.name !== 'all' && !this.parentsOf(g.name).length && !all.children.includes(g.name)) all.children.push(g.name);
     }
+    // Ansible lists `ungrouped` first among all's children.
+    all.children.splice(all.children.indexOf('ungrouped'), 1);
+    all.children.unshift('ungrouped');
     for (const name of this.hosts.keys()) {
       const direct = [...this.groups.values()].filter((g) => g.name !== 'all' && g.hosts.includes(name));
       if (direct.length === 0) ungrouped.hosts.push(name);

@@ -1,0 +1,72 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, test } from 'node:test';
+import { REPO, runCli } from '../helpers/cli.js';
+
+const PLAYGROUND = join(REPO, 'inventories/playground.yml');
+
+describe('the CLI without a lab', () => {
+  test('--version and --help exit 0; a bad option exits 5', async () => {
+    const version = await runCli(['--version']);
+    assert.equal(version.code, 0);
+    assert.match(version.stdout, /^\d+\.\d+\.\d+\n$/);
+    const help = await runCli(['--help']);
+    assert.equal(help.code, 0);
+    assert.match(help.stdout, /--inventory-file <path>/);
+    const bad = await runCli(['--no-such-option', 'x.yml']);
+    assert.equal(bad.code, 5, bad.stderr);
+    assert.match(bad.stderr, /unknown option '--no-such-option'/);
+    assert.equal((await runCli(['-f', 'zero', 'provision-hosts-file.yml'])).code, 5);
+  });
+
+  test('--syntax-check finds the playbook in playbooks/ and the inventory from provision.cfg', async () => {
+    const r = await runCli(['--syntax-check', 'provision-hosts-file.yml']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, '\nplaybook: playbooks/provision-hosts-file.yml\n');
+    const missing = await runCli(['no-such-playbook.yml']);
+    assert.equal(missing.code, 1);
+    assert.match(missing.stderr, /playbook not found: no-such-playbook\.yml/);
+  });
+
+  test('--list-hosts honours patterns and --limit; --list-tasks lists tasks', async () => {
+    const r = await runCli(['-i', PLAYGROUND, '--list-hosts', '--limit', 'mesos-*:!mesos-master-1', 'playbooks/provision-hosts-file.yml']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /hosts \(2\):\n {6}mesos-agent-1\n {6}mesos-agent-2\n/);
+    const tasks = await runCli(['-i', PLAYGROUND, '--list-tasks', 'playbooks/provision-hosts-file.yml']);
+    assert.match(tasks.stdout, /Write \/etc\/hosts from the template\tTAGS: \[\]/);
+    const none = await runCli(['-i', PLAYGROUND, '--limit', 'nothing', 'playbooks/provision-hosts-file.yml']);
+    assert.equal(none.code, 1);
+    assert.match(none.stderr, /--limit nothing matches no host/);
+  });
+
+  test('provision inventory --list, --graph and --host', async () => {
+    const list = JSON.parse((await runCli(['inventory', '-i', PLAYGROUND, '--list'])).stdout);
+    assert.deepEqual(list['mesos-agents'], { hosts: ['mesos-agent-1', 'mesos-agent-2'] });
+    assert.equal(list._meta.hostvars['mesos-master-1'].zookeeper_id, 1);
+    const graph = (await runCli(['inventory', '-i', PLAYGROUND, '--graph'])).stdout;
+    assert.match(graph, /^@all:\n {2}\|--@ungrouped:\n {2}\|--@management:\n {4}\|--mgmt\n/);
+    const host = JSON.parse((await runCli(['inventory', '-i', PLAYGROUND, '--host', 'lb'])).stdout);
+    assert.deepEqual(host, { ansible_user: 'vagrant', ansible_host: '10.0.15.11' });
+  });
+
+  describe('connection: local, applied twice', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'provision-local-'));
+    after(() => rmSync(dir, { recursive: true, force: true }));
+    const run = () => runCli(['-i', join(REPO, 'test/fixtures/local-inventory.ini'), '-e', `target_dir=${dir}`, '-e', '{"count": 3}', join(REPO, 'test/fixtures/playbooks/local.yml')]);
+
+    test('first run changes, second changes nothing, handler ran once', async () => {
+      const first = await run();
+      assert.equal(first.code, 0, first.stdout + first.stderr);
+      assert.match(first.stdout, /localhost {18}: ok=5 {4}changed=4 {4}unreachable=0 {4}failed=0/);
+      const content = readFileSync(join(dir, 'conf/app.conf'), 'utf8');
+      assert.match(content, /^host=\S+ kernel=\S+ n=3\n$/);
+      assert.equal(readFileSync(join(dir, 'conf/extra.conf'), 'utf8'), 'extra=1\n');
+      assert.equal(statSync(join(dir, 'conf/app.conf')).mode & 0o777, 0o640);
+      const second = await run();
+      assert.match(second.stdout, /localhost {18}: ok=4 {4}changed=0 {4}unreachable=0 {4}failed=0/);
+      assert.equal(readFileSync(join(dir, 'handler.log'), 'utf8'), 'noted\n');
+    });
+  });
+});
