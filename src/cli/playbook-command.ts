@@ -15,7 +15,6 @@ import { type Playbook, taskTitle } from '../playbook/model.js';
 import { validatePlaybooks } from '../playbook/validate.js';
 import { Templar } from '../template/templar.js';
 import { toBoolean } from '../util/data.js';
-import { ListrReporter } from '../ui/listr-reporter.js';
 import { PlainReporter } from '../ui/plain-reporter.js';
 import { parseExtraVars } from './extra-vars.js';
 import type { Io } from './lab-command.js';
@@ -129,7 +128,10 @@ async function run(playbookArgs: string[], opts: Options, io: Io): Promise<numbe
   const password = opts.connectionPasswordFile ? readSecret(opts.connectionPasswordFile) : opts.askPass ? await promptSecret('SSH password: ') : undefined;
   const becomePassword = opts.becomePasswordFile ? readSecret(opts.becomePasswordFile) : opts.askBecomePass ? await promptSecret('BECOME password: ') : undefined;
   const live = process.stdout.isTTY && !process.env['CI'];
-  const reporter: Reporter = live ? new ListrReporter(opts.verbose) : new PlainReporter(io.out, io.err, opts.verbose);
+  // listr2 is loaded only for the live view: plain runs (CI, pipes, benchmarks) start faster.
+  const reporter: Reporter = live
+    ? new (await import('../ui/listr-reporter.js')).ListrReporter(opts.verbose)
+    : new PlainReporter(io.out, io.err, opts.verbose);
   const stats = await runPlaybooks({
     inventory,
     playbooks,

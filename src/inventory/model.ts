@@ -58,6 +58,8 @@ export class Inventory {
     if (!p.children.includes(child)) p.children.push(child);
   }
 
+  private finished = false;
+
   /** Call once loading is done: fixes up `all`/`ungrouped` and rejects cycles. */
   finish(): void {
     const all = this.group('all');
@@ -73,6 +75,7 @@ export class Inventory {
       if (direct.length === 0) ungrouped.hosts.push(name);
     }
     for (const g of this.groups.keys()) this.depth(g, []);
+    this.finished = true;
   }
 
   parentsOf(group: string): string[] {
@@ -86,8 +89,12 @@ export class Inventory {
     return 1 + Math.max(0, ...parents.map((p) => this.depth(p, [...path, group])));
   }
 
+  private readonly groupsOfHostCache = new Map<string, string[]>();
+
   /** Every group the host belongs to, `all` included, ordered as Ansible applies their vars. */
   groupsOfHost(host: string): string[] {
+    const cached = this.groupsOfHostCache.get(host);
+    if (cached) return cached;
     const found = new Set<string>(['all']);
     const visit = (group: string): void => {
       if (found.has(group) && group !== 'all') return;
@@ -95,7 +102,11 @@ export class Inventory {
       for (const p of this.parentsOf(group)) visit(p);
     };
     for (const g of this.groups.values()) if (g.name !== 'all' && g.hosts.includes(host)) visit(g.name);
-    return [...found].sort((a, b) => this.depth(a, []) - this.depth(b, []) || (a < b ? -1 : a > b ? 1 : 0));
+    const depths = new Map([...found].map((g) => [g, this.depth(g, [])]));
+    const sorted = [...found].sort((a, b) => (depths.get(a) ?? 0) - (depths.get(b) ?? 0) || (a < b ? -1 : a > b ? 1 : 0));
+    // Membership is fixed once loading is done (finish() has run), so it is computed once per host.
+    if (this.finished) this.groupsOfHostCache.set(host, sorted);
+    return sorted;
   }
 
   /** Hosts in a group and all its children, in inventory order. */
