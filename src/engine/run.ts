@@ -27,7 +27,7 @@ export async function runPlaybooks(options: RunOptions): Promise<Stats> {
     ansible_check_mode: options.check,
     ansible_diff_mode: options.diff,
     ansible_forks: options.forks,
-    ansible_managed: 'Ansible managed',
+    ansible_managed: 'Managed by provision: local changes will be overwritten',
   }, templar);
   const pool = new ConnectionPool(options.connection);
   const removed = new Set<string>();

@@ -2,7 +2,7 @@ import { Listr, type ListrTaskWrapper } from 'listr2';
 import type { HostResult, Reporter } from '../engine/reporter.js';
 import type { Stats } from '../engine/stats.js';
 import { diffText, resultLines } from './format.js';
-import { banner, recapLine } from './recap.js';
+import { banner, recapBlock } from './recap.js';
 
 interface Waiting {
   resolve(result: HostResult): void;
@@ -44,7 +44,8 @@ export class ListrReporter implements Reporter {
             ),
         },
       ],
-      { exitOnError: false, rendererOptions: { collapseSubtasks: false, collapseErrors: false } },
+      // Many hosts: a finished task folds to one line (the recap still lists every host).
+      { exitOnError: false, rendererOptions: { collapseSubtasks: hosts.length > 10, collapseErrors: false } },
     );
     this.after(() => list.run().then(() => undefined, () => undefined));
   }
@@ -78,11 +79,7 @@ export class ListrReporter implements Reporter {
   }
 
   recap(stats: Stats): void {
-    this.after(() => {
-      process.stdout.write(`\n${banner('PLAY RECAP')}\n`);
-      for (const [host, s] of stats.hosts) process.stdout.write(`${recapLine(host, s)}\n`);
-      process.stdout.write('\n');
-    });
+    this.after(() => process.stdout.write(recapBlock(stats)));
   }
 
   close(): Promise<void> {

@@ -1,7 +1,7 @@
 import type { HostResult, Reporter } from '../engine/reporter.js';
 import type { Stats } from '../engine/stats.js';
 import { diffText, resultLines } from './format.js';
-import { banner, recapLine } from './recap.js';
+import { banner, recapBlock } from './recap.js';
 
 /** Plain lines like ansible-playbook's (for pipes, CI, Vagrant and Molecule). */
 export class PlainReporter implements Reporter {
@@ -33,9 +33,7 @@ export class PlainReporter implements Reporter {
   }
 
   recap(stats: Stats): void {
-    this.write(`\n${banner('PLAY RECAP')}\n`);
-    for (const [host, s] of [...stats.hosts].sort(([a], [b]) => (a < b ? -1 : 1))) this.write(`${recapLine(host, s)}\n`);
-    this.write('\n');
+    this.write(recapBlock(stats));
   }
 
   async close(): Promise<void> {}

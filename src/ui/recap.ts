@@ -1,4 +1,4 @@
-import type { HostStats } from '../engine/stats.js';
+import type { HostStats, Stats } from '../engine/stats.js';
 
 /** One PLAY RECAP line, byte for byte as Ansible's default callback prints it without colour. */
 export function recapLine(host: string, s: HostStats): string {
@@ -17,4 +17,10 @@ export function recapLine(host: string, s: HostStats): string {
 /** Ansible's banner: the title, then stars to 80 columns (at least three). */
 export function banner(title: string): string {
   return `${title} ${'*'.repeat(Math.max(3, 79 - title.length))}`;
+}
+
+/** The whole PLAY RECAP block, hosts sorted by name as Ansible prints them. */
+export function recapBlock(stats: Stats): string {
+  const hosts = [...stats.hosts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `\n${banner('PLAY RECAP')}\n${hosts.map(([host, s]) => `${recapLine(host, s)}\n`).join('')}\n`;
 }

@@ -51,6 +51,19 @@ describe('the CLI without a lab', () => {
     assert.deepEqual(host, { ansible_user: 'vagrant', ansible_host: '10.0.15.11' });
   });
 
+  test("Vagrant's ansible provisioner command line and generated inventory (2.0 and legacy 1.8 names)", async () => {
+    const inventoryDir = join(REPO, 'test/fixtures/vagrant/inventory');
+    const r = await runCli([
+      '--connection=ssh', '--timeout=30', '--limit=lb', `--inventory-file=${inventoryDir}`,
+      '--extra-vars={"weave_range":"10.2.0.0/16"}', '--sudo', '-v', '--list-hosts', 'playbooks/provision-hosts-file.yml',
+    ]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /hosts \(1\):\n {6}lb\n/);
+    const host = JSON.parse((await runCli(['inventory', '-i', inventoryDir, '--host', 'lb'])).stdout);
+    assert.equal(host.ansible_ssh_port, 2200);
+    assert.equal(host.ansible_ssh_user, 'vagrant');
+  });
+
   describe('connection: local, applied twice', () => {
     const dir = mkdtempSync(join(tmpdir(), 'provision-local-'));
     after(() => rmSync(dir, { recursive: true, force: true }));

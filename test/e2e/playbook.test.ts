@@ -119,4 +119,26 @@ describe('provision playbooks over real SSH (playground lab)', { skip: labSkipRe
     assert.doesNotMatch(again.stdout, /RUNNING HANDLER/);
     assert.equal(await onHost('mesos-agent-1', 'cat /tmp/handlers.log'), 'start-weave\nrestart-docker\n');
   });
+
+  test('become with a sudo password: right, wrong and missing; the password never reaches the output', async () => {
+    const password = 'ops-Pa55-word';
+    await onHost('mesos-master-1', `useradd -m -s /bin/bash ops && echo "ops:${password}" | chpasswd && echo "ops ALL=(ALL) ALL" > /etc/sudoers.d/ops && chmod 440 /etc/sudoers.d/ops && rm -f /home/ops/.bashrc /home/ops/.profile`);
+    const inventory = join(lab.dir, 'ops.ini');
+    writeFileSync(inventory, `mesos-master-1 ansible_host=10.0.15.101 ansible_user=ops ansible_password=${password}\n`);
+    const good = join(lab.dir, 'become-pass');
+    const wrong = join(lab.dir, 'wrong-pass');
+    writeFileSync(good, `${password}\n`);
+    writeFileSync(wrong, 'not-it\n');
+    const playbook = join(FIXTURES, 'become.yml');
+    const ok = await provision(['-i', inventory, '--become-password-file', good, '-vvvv', playbook]);
+    assert.equal(ok.code, 0, ok.stdout + ok.stderr);
+    assert.match(ok.stdout, /"r\.stdout": "0"/);
+    const bad = await provision(['-i', inventory, '--become-password-file', wrong, playbook]);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stdout, /become \(sudo to root\) failed: .*incorrect password/);
+    const none = await provision(['-i', inventory, playbook]);
+    assert.equal(none.code, 2);
+    assert.match(none.stdout, /become \(sudo to root\) failed: sudo: a password is required/);
+    for (const r of [ok, bad, none]) assert.doesNotMatch(r.stdout + r.stderr, new RegExp(password));
+  });
 });

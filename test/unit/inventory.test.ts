@@ -99,6 +99,12 @@ describe('INI inventory (what Vagrant writes)', () => {
     assert.deepEqual(inv.hostsOfGroup('ungrouped'), ['mgmt']);
   });
 
+  test("Vagrant's legacy ansible_ssh_* names give the same connection settings", () => {
+    const legacy = hostSettings('lb', { ansible_ssh_host: '127.0.0.1', ansible_ssh_port: 2200, ansible_ssh_user: 'vagrant', ansible_ssh_pass: 'pw', ansible_sudo_pass: 'sp' });
+    assert.deepEqual([legacy.address, legacy.port, legacy.user, legacy.password, legacy.becomePassword], ['127.0.0.1', 2200, 'vagrant', 'pw', 'sp']);
+    assert.equal(hostSettings('plain', {}).address, 'plain', 'a host without ansible_host is reached by its name');
+  });
+
   test('errors name the line', () => {
     const inv = new Inventory();
     assert.throws(() => readIniInventory(inv, '[web]\nh1\n[web:vars]\nnovalue\n', 'hosts'), /hosts:4:1: expected key=value/);
