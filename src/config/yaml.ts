@@ -16,19 +16,17 @@ import { ConfigError, type SourcePosition } from '../errors.js';
  * YAML read the way Ansible reads it (YAML 1.1: `yes` is true, `0644` is octal), turned into
  * plain data while remembering where every mapping, sequence, key and item came from.
  */
-export interface Positions {
-  readonly of: WeakMap<object, SourcePosition>;
-  readonly keys: WeakMap<object, Map<string, SourcePosition>>;
-  readonly items: WeakMap<object, SourcePosition[]>;
-}
-
 export interface LoadedYaml {
   readonly file: string;
   readonly data: unknown;
-  readonly positions: Positions;
 }
 
-const shared: Positions = { of: new WeakMap(), keys: new WeakMap(), items: new WeakMap() };
+/** Positions of parsed data, kept beside it (data stays plain objects and arrays). */
+const shared = {
+  of: new WeakMap<object, SourcePosition>(),
+  keys: new WeakMap<object, Map<string, SourcePosition>>(),
+  items: new WeakMap<object, SourcePosition[]>(),
+};
 
 /** Position of a container, of one of its keys, or of one of its items; undefined if unknown. */
 export function positionOf(container: unknown, keyOrIndex?: string | number): SourcePosition | undefined {
@@ -57,7 +55,7 @@ export function parseYaml(text: string, file: string): LoadedYaml {
     throw new ConfigError(`invalid YAML: ${first.replace(/ at line \d+, column \d+:?$/, '')}`, where);
   }
   const data = toData(doc, doc.contents as Node | null, at);
-  return { file, data, positions: shared };
+  return { file, data };
 }
 
 export function loadYamlFile(file: string): LoadedYaml {

@@ -13,7 +13,7 @@ import type { ConnectionPool } from './connections.js';
 import type { Reporter } from './reporter.js';
 import type { Stats } from './stats.js';
 import { isSelected } from './tags.js';
-import { executeTask, type TaskOutcome } from './task-executor.js';
+import { executeTask, type TaskOutcome, visible } from './task-executor.js';
 import type { Variables } from './variables.js';
 
 export interface RunSettings {
@@ -99,13 +99,14 @@ function title(task: Task, play: Play, templar: Templar): string {
   }
 }
 
+/** Ansible's order: command line < play keyword < task keyword < the host's ansible_become* variables. */
 function becomeFor(host: string, task: Task, play: Play, state: RunState): Become | undefined {
-  const settings = hostSettings(host, state.variables.inventoryVarsOf(host));
-  const become = task.become ?? play.become ?? state.settings.become ?? settings.become ?? false;
+  const vars = hostSettings(host, state.variables.inventoryVarsOf(host));
+  const become = vars.become ?? task.become ?? play.become ?? state.settings.become ?? false;
   if (!become) return undefined;
   return {
-    user: task.becomeUser ?? play.becomeUser ?? state.settings.becomeUser ?? settings.becomeUser ?? 'root',
-    password: state.settings.becomePassword ?? settings.becomePassword,
+    user: vars.becomeUser ?? task.becomeUser ?? play.becomeUser ?? state.settings.becomeUser ?? 'root',
+    password: vars.becomePassword ?? state.settings.becomePassword,
   };
 }
 
@@ -116,7 +117,7 @@ function record(host: string, task: Task, outcome: TaskOutcome, state: RunState,
   if (outcome.items.length === 0 || outcome.status === 'unreachable') reporter.hostResult({
     host,
     status: outcome.status,
-    result: task.noLog ? { censored: "the output has been hidden due to the fact that 'no_log: true' was specified for this result", changed: outcome.result['changed'] } : outcome.result,
+    result: visible(outcome.result, task),
     ignored: outcome.ignored,
     show: task.module === 'debug',
     ...(outcome.diff ? { diff: outcome.diff } : {}),

@@ -36,8 +36,6 @@ export interface TaskOutcome {
   readonly diff: HostResult['diff'];
 }
 
-const CENSORED = "the output has been hidden due to the fact that 'no_log: true' was specified for this result";
-
 /** Runs one task on one host. Never throws: every problem becomes a failed or unreachable result. */
 export async function executeTask(run: TaskRun): Promise<TaskOutcome> {
   const { task } = run;
@@ -85,8 +83,9 @@ function outcome(status: TaskStatus, result: Vars, run: TaskRun, items: readonly
   return { status, result, items, ignored: status === 'failed' && run.task.ignoreErrors, facts, diff: run.task.noLog ? undefined : diff };
 }
 
-function visible(result: Vars, task: Task): Vars {
-  return task.noLog ? { censored: CENSORED, changed: result['changed'] } : result;
+/** What the reporter may show of a result: nothing but `changed` under no_log, as in Ansible. */
+export function visible(result: Vars, task: Task): Vars {
+  return task.noLog ? { censored: "the output has been hidden due to the fact that 'no_log: true' was specified for this result", changed: result['changed'] } : result;
 }
 
 /** when, changed_when, failed_when: a list means all must hold, as in Ansible. */

@@ -80,7 +80,7 @@ function readHostLine(inventory: Inventory, line: string, group: string, at: Sou
 }
 
 /** Python's ast.literal_eval for the values Ansible users write inline. */
-export function parseLiteral(value: string): unknown {
+function parseLiteral(value: string): unknown {
   if (/^[-+]?\d+$/.test(value)) return Number(value);
   if (/^[-+]?(\d+\.\d*|\.\d+)([eE][-+]?\d+)?$/.test(value)) return Number(value);
   if (value === 'True') return true;

@@ -27,7 +27,7 @@ export function selectHosts(inventory: Inventory, pattern: string | readonly str
 }
 
 /** Splits on `,` and on `:` (but a `~regex` term is kept whole up to the next comma). */
-export function splitPattern(pattern: string): string[] {
+function splitPattern(pattern: string): string[] {
   const out: string[] = [];
   for (const part of pattern.split(',')) {
     const trimmed = part.trim();
@@ -63,10 +63,3 @@ function globToRegExp(glob: string): RegExp {
   return new RegExp(`^${source}$`);
 }
 
-/** Every name a pattern mentions that is neither a host, a group nor a wildcard. */
-export function unknownPatternTerms(inventory: Inventory, pattern: string): string[] {
-  return splitPattern(pattern)
-    .map((t) => t.replace(/^[!&]/, ''))
-    .filter((t) => t && t !== 'all' && t !== '*' && !t.startsWith('~') && !/[*?[]/.test(t))
-    .filter((t) => !inventory.groups.has(t) && !inventory.hosts.has(t));
-}

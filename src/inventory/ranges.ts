@@ -4,10 +4,6 @@
  */
 const RANGE = /\[([^\]:]+):([^\]:]+)(?::(\d+))?\]/;
 
-export function hasRange(pattern: string): boolean {
-  return RANGE.test(pattern);
-}
-
 export function expandHostRange(pattern: string): string[] {
   const m = RANGE.exec(pattern);
   if (!m) return [pattern];

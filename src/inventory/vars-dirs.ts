@@ -41,10 +41,3 @@ export function readVarsFile(path: string): Vars {
   return data;
 }
 
-/** Names that have vars in `<base>/group_vars` or `<base>/host_vars`. */
-export function namesInVarsDir(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir)
-    .filter((e) => !e.startsWith('.'))
-    .map((e) => e.replace(/\.(ya?ml|json)$/, ''));
-}

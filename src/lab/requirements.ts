@@ -14,7 +14,7 @@ const NEEDED: Record<string, string> = {
   openssl: 'openssl',
 };
 
-export function onPath(program: string): boolean {
+function onPath(program: string): boolean {
   const dirs = (process.env['PATH'] ?? '').split(delimiter).concat(['/usr/sbin', '/sbin']);
   return dirs.some((dir) => {
     try {

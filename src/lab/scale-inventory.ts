@@ -1,4 +1,4 @@
-import { IPv4, IPv4CidrRange } from 'ip-num';
+import { type IPv4, IPv4CidrRange } from 'ip-num';
 import { stringify } from 'yaml';
 import { LabError } from '../errors.js';
 
@@ -29,11 +29,3 @@ export function makeScaleInventory(count: number, network = '10.0.16.0/22'): str
   return `# ${count}-host lab inventory, made by 'provision lab inventory ${count}'\n${stringify(inventory)}`;
 }
 
-export function isIPv4(text: string): boolean {
-  try {
-    IPv4.fromDecimalDottedString(text);
-    return true;
-  } catch {
-    return false;
-  }
-}

@@ -27,7 +27,8 @@ export function validatePlaybooks(playbooks: readonly Playbook[], templar: Templ
     for (const play of playbook.plays) {
       for (const file of play.varsFiles) {
         attempt(() => {
-          if (!hasTemplate(file.path) && !existsSync(file.path)) throw new ConfigError(`vars file not found: ${file.path}`, file.at);
+          if (hasTemplate(file.path)) throw new ConfigError('templated vars_files paths are not supported yet: name the file', file.at);
+          if (!existsSync(file.path)) throw new ConfigError(`vars file not found: ${file.path}`, file.at);
         });
       }
       attempt(() => checkTemplates(play.vars, templar));
