@@ -4,7 +4,7 @@ import { ConfigError } from '../errors.js';
 import { hasTemplate } from '../template/templar.js';
 import type { Vars } from '../util/data.js';
 import { ATTRIBUTE_PARAMS, wantedAttributes } from './attributes.js';
-import { ensureFileContent } from './file-content.js';
+import { ensureFileContent, wantsAttributes } from './file-content.js';
 import { readRemoteFile } from './remote-file.js';
 import type { Module, ModuleContext, ModuleResult } from './types.js';
 
@@ -12,10 +12,11 @@ import type { Module, ModuleContext, ModuleResult } from './types.js';
 export async function placeFile(ctx: ModuleContext, args: Vars, content: Buffer, source?: string): Promise<ModuleResult> {
   let dest = String(args['dest']);
   if (source && dest.endsWith('/')) dest += basename(source);
-  let current = await readRemoteFile(ctx, dest);
+  const withAttributes = wantsAttributes(wantedAttributes(args));
+  let current = await readRemoteFile(ctx, dest, true, withAttributes);
   if (current.type === 'directory' && source) {
     dest = `${dest.replace(/\/$/, '')}/${basename(source)}`;
-    current = await readRemoteFile(ctx, dest);
+    current = await readRemoteFile(ctx, dest, true, withAttributes);
   }
   if (args['force'] === false && current.type !== 'absent') return { changed: false, data: { dest } };
   return ensureFileContent(ctx, dest, content, wantedAttributes(args), current);

@@ -2,7 +2,7 @@ import { ConfigError } from '../errors.js';
 import { hasTemplate } from '../template/templar.js';
 import type { Vars } from '../util/data.js';
 import { ATTRIBUTE_PARAMS, wantedAttributes } from './attributes.js';
-import { ensureFileContent } from './file-content.js';
+import { ensureFileContent, wantsAttributes } from './file-content.js';
 import { editBlock, editLines, pythonRegex } from './line-edit.js';
 import { readRemoteFile } from './remote-file.js';
 import type { Module, ModuleContext, ModuleResult } from './types.js';
@@ -10,7 +10,7 @@ import type { Module, ModuleContext, ModuleResult } from './types.js';
 /** Reads the file, applies a text edit on the controller, writes the result back atomically. */
 async function editFile(ctx: ModuleContext, args: Vars, edit: (content: string) => { content: string; msg: string }): Promise<ModuleResult> {
   const path = String(args['path']);
-  const current = await readRemoteFile(ctx, path);
+  const current = await readRemoteFile(ctx, path, true, wantsAttributes(wantedAttributes(args)));
   if (current.type === 'absent') {
     if (args['state'] === 'absent') return { changed: false, data: { path } };
     if (!args['create']) return { changed: false, failed: true, msg: `Destination ${path} does not exist !`, data: { rc: 257 } };

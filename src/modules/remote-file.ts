@@ -23,24 +23,29 @@ export interface WantedAttributes {
 
 const ABSENT: RemoteFile = { type: 'absent', mode: 0, owner: '', group: '', uid: -1, gid: -1, size: 0, content: undefined };
 
-/** One round trip: the file's type, mode, owner, size and (for a regular file, if asked) its bytes. */
-export function probeScript(path: string, withContent: boolean): string {
-  const p = shellQuote(path);
+/**
+ * One round trip: the file's type, and as asked its mode, owner and size (one `stat`) and its
+ * bytes (one `base64`). Each exec costs the target a process, so only what the task needs is read.
+ */
+export function probeScript(path: string, withContent: boolean, withAttributes = true): string {
   return [
-    `p=${p}`,
-    'if [ -L "$p" ]; then t=link; elif [ -d "$p" ]; then t=directory; elif [ -f "$p" ]; then t=file; elif [ -e "$p" ]; then t=other; else echo absent; exit 0; fi',
-    'stat -c "$t %a %U %G %u %g %s" -- "$p"',
+    `p=${shellQuote(path)}`,
+    'if [ -L "$p" ]; then t=link; elif [ -d "$p" ]; then t=directory; elif [ -f "$p" ]; then t=file; elif [ -e "$p" ]; then t=other; else t=absent; fi',
+    'if [ "$t" = absent ]; then echo absent; else',
+    withAttributes ? 'stat -c "$t %a %U %G %u %g %s" -- "$p"' : 'echo "$t"',
     withContent ? 'if [ "$t" = file ]; then base64 -w0 -- "$p"; fi; echo' : '',
+    'fi',
   ].join('\n');
 }
 
+/** Mode, owner, group and size are -1/empty when the probe did not read them. */
 export function parseProbe(stdout: string): RemoteFile {
   const [head = '', body = ''] = stdout.split('\n');
   if (head.trim() === 'absent') return ABSENT;
-  const [type = 'other', mode = '0', owner = '', group = '', uid = '-1', gid = '-1', size = '0'] = head.trim().split(' ');
+  const [type = 'other', mode = '-1', owner = '', group = '', uid = '-1', gid = '-1', size = '-1'] = head.trim().split(' ');
   return {
     type: type as RemoteFile['type'],
-    mode: parseInt(mode, 8),
+    mode: mode === '-1' ? -1 : parseInt(mode, 8),
     owner,
     group,
     uid: Number(uid),
@@ -50,8 +55,8 @@ export function parseProbe(stdout: string): RemoteFile {
   };
 }
 
-export async function readRemoteFile(ctx: ModuleContext, path: string, withContent = true): Promise<RemoteFile> {
-  const result = await ctx.run(probeScript(path, withContent));
+export async function readRemoteFile(ctx: ModuleContext, path: string, withContent = true, withAttributes = true): Promise<RemoteFile> {
+  const result = await ctx.run(probeScript(path, withContent, withAttributes));
   if (result.rc !== 0) throw new Error(`cannot read ${path}: ${result.stderr.trim() || `exit ${result.rc}`}`);
   return parseProbe(result.stdout);
 }
@@ -86,7 +91,7 @@ export function attributeCommands(target: string, attrs: { mode?: string | undef
 export function atomicWriteScript(
   path: string,
   content: Buffer,
-  attrs: { mode: string; owner?: string | undefined; group?: string | undefined },
+  attrs: { mode?: string | undefined; owner?: string | undefined; group?: string | undefined },
   createParents = false,
 ): string {
   const end = `PROVISION_EOF_${randomBytes(8).toString('hex')}`;
@@ -100,6 +105,8 @@ export function atomicWriteScript(
     `base64 -d > "$t" <<'${end}'`,
     encoded,
     end,
+    // What is not set explicitly is kept from the file being replaced (or 0644 for a new file).
+    'if [ -e "$p" ]; then chown --reference="$p" -- "$t"; chmod --reference="$p" -- "$t"; else chmod 0644 -- "$t"; fi',
     ...attributeCommands('"$t"', attrs),
     'mv -f -- "$t" "$p"',
     'trap - EXIT',

@@ -108,8 +108,9 @@ describe('provision playbooks over real SSH (playground lab)', { skip: labSkipRe
       assert.equal(await onHost(host, 'cat /tmp/who'), 'vagrant\n');
       assert.equal(await onHost(host, 'stat -c "%a %U %G" /opt/provision-test /opt/provision-test/secret.conf'), '750 vagrant vagrant\n600 vagrant root\n');
       assert.equal(await onHost(host, 'cat /opt/provision-test/secret.conf'), 'secret=s3cr3t-Value-42\n');
+      assert.equal(await onHost(host, 'cat /opt/provision-test/notes.conf; stat -c "%a %U" /opt/provision-test/notes.conf'), 'notes\nrotated=no\n600 vagrant\n');
       assert.equal((await lab.exec(host, ['test', '-e', '/tmp/tagged-task'])).code, 1, '--skip-tags ran the tagged task');
-      assert.deepEqual(recap(r.stdout, host), { ok: 18, changed: 10, unreachable: 0, failed: 0, skipped: 0, rescued: 0, ignored: 1 });
+      assert.deepEqual(recap(r.stdout, host), { ok: 20, changed: 12, unreachable: 0, failed: 0, skipped: 0, rescued: 0, ignored: 1 });
     }
     assert.equal((await lab.exec('lb', ['test', '-e', '/etc/weave.env'])).code, 1, 'a play for mesos-agents ran on lb');
     const again = await provision(['--skip-tags', 'optional', join(FIXTURES, 'features.yml')]);
