@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { lstatSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { REPO, runCli } from '../helpers/cli.js';
+import { BIN, REPO, runCli } from '../helpers/cli.js';
 
 const PLAYGROUND = join(REPO, 'inventories/playground.yml');
 
@@ -62,6 +63,41 @@ describe('the CLI without a lab', () => {
     const host = JSON.parse((await runCli(['inventory', '-i', inventoryDir, '--host', 'lb'])).stdout);
     assert.equal(host.ansible_ssh_port, 2200);
     assert.equal(host.ansible_ssh_user, 'vagrant');
+  });
+
+  describe('more modules, lookups and errors over connection: local', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'provision-more-'));
+    const project = join(REPO, 'test/fixtures/local-project');
+    const inventory = join(REPO, 'test/fixtures/local-inventory.ini');
+    after(() => rmSync(dir, { recursive: true, force: true }));
+
+    test('template + file lookup + group_vars beside the playbook, raw, links, absent, an ignored fail', async () => {
+      const r = await runCli(['-i', inventory, '-e', `target_dir=${dir}`, join(project, 'more-modules.yml')]);
+      assert.equal(r.code, 0, r.stdout + r.stderr);
+      assert.equal(readFileSync(join(dir, 'motd'), 'utf8'), 'from-group-vars on localhost\nkey: ssh-ed25519 AAAAexample operator@mgmt\nuser 0: alice\nuser 1: bob\n');
+      assert.equal(readFileSync(join(dir, 'raw.out'), 'utf8'), 'raw-ran\n');
+      assert.ok(lstatSync(join(dir, 'motd.link')).isSymbolicLink());
+      assert.throws(() => statSync(join(dir, 'gone')));
+      assert.match(r.stdout, /fatal: \[localhost\]: FAILED! => \{"changed": false, "failed": true, "msg": "expected failure"\}\n\.\.\.ignoring/);
+      assert.match(r.stdout, /localhost {18}: ok=8 {4}changed=5 {4}unreachable=0 {4}failed=0 {4}skipped=0 {4}rescued=0 {4}ignored=1/);
+    });
+
+    test('an undefined variable fails the task, naming the variable, the task and file:line', async () => {
+      const r = await runCli(['-i', inventory, join(project, 'undefined-var.yml')]);
+      assert.equal(r.code, 2, r.stdout + r.stderr);
+      assert.match(r.stdout, /undefined-var\.yml:5:7: undefined variable in \{\{not_set_anywhere\}\} \(task \\"Uses a variable nobody set\\"\)/);
+    });
+
+    test('Ctrl-C ends the run with exit 99', async () => {
+      const child = spawn(process.execPath, [BIN, '-i', inventory, join(project, 'slow.yml')], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => {
+        out += d.toString();
+        if (out.includes('TASK [Takes a while]')) child.kill('SIGINT');
+      });
+      const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+      assert.equal(code, 99);
+    });
   });
 
   describe('connection: local, applied twice', () => {

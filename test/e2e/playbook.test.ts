@@ -94,6 +94,21 @@ describe('provision playbooks over real SSH (playground lab)', { skip: labSkipRe
     assert.equal((await lab.exec('lb', ['test', '-e', '/tmp/simple-reached'])).code, 1, 'lb was changed despite the wrong host key');
   });
 
+  test('an unknown host is refused by default; accept-new records it, after which strict accepts it', async () => {
+    const file = join(lab.dir, 'fresh_known_hosts');
+    writeFileSync(file, '');
+    const withKnownHosts = (extra: string) =>
+      lab.run(['sh', '-c', `PROVISION_KNOWN_HOSTS=${file} exec "${process.execPath}" "${BIN}" -l lb ${extra} ${join(FIXTURES, 'simple.yml')}`]);
+    const strict = await withKnownHosts('');
+    assert.equal(strict.code, 4, strict.stdout + strict.stderr);
+    assert.match(strict.stdout, /host key for 10\.0\.15\.11 is not in known_hosts/);
+    const acceptNew = await withKnownHosts('--host-key-checking accept-new');
+    assert.equal(acceptNew.code, 0, acceptNew.stdout + acceptNew.stderr);
+    const lbKey = readFileSync(join(lab.dir, 'ssh/known_hosts'), 'utf8').match(/^lb,10\.0\.15\.11 (ssh-ed25519 \S+)$/m)?.[1];
+    assert.equal(readFileSync(file, 'utf8'), `10.0.15.11 ${lbKey}\n`);
+    assert.equal((await withKnownHosts('')).code, 0);
+  });
+
   test('modules and keywords: files, attributes, loops, when, register, set_fact, assert, handlers, become_user, no_log, tags', async () => {
     const r = await provision(['--skip-tags', 'optional', join(FIXTURES, 'features.yml')]);
     assert.equal(r.code, 0, r.stdout + r.stderr);
