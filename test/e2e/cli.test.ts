@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { lstatSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, lstatSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -63,6 +63,22 @@ describe('the CLI without a lab', () => {
     const host = JSON.parse((await runCli(['inventory', '-i', inventoryDir, '--host', 'lb'])).stdout);
     assert.equal(host.ansible_ssh_port, 2200);
     assert.equal(host.ansible_ssh_user, 'vagrant');
+  });
+
+  test('on a terminal the run is shown live with listr2, and still ends with the recap', { skip: existsSync('/usr/bin/script') ? false : 'needs script(1) from util-linux for a pty' }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'provision-tty-'));
+    try {
+      const command = `stty cols 120 rows 50; exec "${process.execPath}" "${BIN}" -i ${join(REPO, 'test/fixtures/local-inventory.ini')} -e target_dir=${dir} -e count=1 ${join(REPO, 'test/fixtures/playbooks/local.yml')}`;
+      const { CI: _ci, ...env } = process.env;
+      const r = spawnSync('script', ['-qec', command, '/dev/null'], { cwd: REPO, env, encoding: 'utf8' });
+      assert.equal(r.status, 0, r.stdout + r.stderr);
+      const screen = r.stdout.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '').replace(/\r/g, '');
+      assert.match(screen, /✔ TASK \[A rendered file\]/);
+      assert.match(screen, /✔ changed: \[localhost\]/);
+      assert.match(screen, /PLAY RECAP \*+\nlocalhost {18}: ok=5 {4}changed=4/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   describe('more modules, lookups and errors over connection: local', () => {
