@@ -13,6 +13,8 @@ export class Variables {
   private readonly facts = new Map<string, Vars>();
   private readonly hostFacts = new Map<string, Vars>();
   private readonly inventoryVars = new Map<string, Vars>();
+  /** hostvars[h], built once and dropped when h's facts change: a hosts template reads N hosts per host. */
+  private readonly views = new Map<string, Vars>();
   readonly hostvars: Vars = {};
 
   constructor(
@@ -40,11 +42,13 @@ export class Variables {
 
   setFacts(host: string, facts: Vars): void {
     this.facts.set(host, facts);
+    this.views.delete(host);
   }
 
   /** set_fact and register: they outrank everything but extra vars, for the rest of the run. */
   setHostFacts(host: string, values: Vars): void {
     this.hostFacts.set(host, { ...this.hostFacts.get(host), ...values });
+    this.views.delete(host);
   }
 
   private inventoryOf(host: string): Vars {
@@ -57,7 +61,9 @@ export class Variables {
   }
 
   private hostView(host: string): Vars {
-    return {
+    const cached = this.views.get(host);
+    if (cached) return cached;
+    const view = {
       ...this.inventoryOf(host),
       ...this.facts.get(host),
       ...this.hostFacts.get(host),
@@ -66,6 +72,8 @@ export class Variables {
       inventory_hostname_short: host.split('.')[0],
       group_names: this.groupNames(host),
     };
+    this.views.set(host, view);
+    return view;
   }
 
   private groupNames(host: string): string[] {
