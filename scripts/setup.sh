@@ -1,11 +1,16 @@
 #!/usr/bin/env bash
 # Installs what provision and its lab need on a fresh Debian machine (Debian packages, then the
 # npm packages and the build). Safe to run again: it installs only what is missing.
+# Usage: scripts/setup.sh [--with-ansible]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# The tests also compare provision's output with the real ansible-playbook (--with-ansible).
+needs="sshd:openssh-server ssh-keygen:openssh-client sudo:sudo ip:iproute2 nsenter:util-linux script:bsdutils openssl:openssl"
+[ "${1:-}" = --with-ansible ] && needs="$needs ansible-playbook:ansible-core"
+
 missing=()
-for need in sshd:openssh-server ssh-keygen:openssh-client sudo:sudo ip:iproute2 nsenter:util-linux openssl:openssl; do
+for need in $needs; do
   program=${need%%:*}
   command -v "$program" >/dev/null 2>&1 || [ -x "/usr/sbin/$program" ] || missing+=("${need#*:}")
 done

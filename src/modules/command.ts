@@ -10,15 +10,32 @@ const COMMON: Record<string, ParamSpec> = {
   removes: { type: 'str' },
 };
 
-/** The registered fields Ansible gives a command: rc, stdout(_lines), stderr(_lines), cmd. */
-function commandResult(cmd: unknown, rc: number, stdout: string, stderr: string): ModuleResult {
+/** Ansible's timestamps: local time "2026-11-22 05:33:20.205788" and a delta "0:00:00.003889". */
+function timestamp(ms: number): string {
+  const d = new Date(ms);
+  const p = (n: number, w = 2): string => String(n).padStart(w, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}.${p(d.getMilliseconds(), 3)}000`;
+}
+
+function delta(ms: number): string {
+  const s = Math.floor(ms / 1000);
+  const p = (n: number): string => String(n).padStart(2, '0');
+  return `${Math.floor(s / 3600)}:${p(Math.floor(s / 60) % 60)}:${p(s % 60)}.${String(Math.round(ms % 1000)).padStart(3, '0')}000`;
+}
+
+/** The registered fields Ansible gives a command: rc, stdout(_lines), stderr(_lines), cmd, start, end, delta. */
+function commandResult(cmd: unknown, rc: number, stdout: string, stderr: string, started: number): ModuleResult {
+  const ended = Date.now();
   const out = stdout.replace(/\n$/, '');
   const err = stderr.replace(/\n$/, '');
   return {
     changed: true,
     failed: rc !== 0,
     ...(rc !== 0 ? { msg: 'non-zero return code' } : {}),
-    data: { cmd, rc, stdout: out, stderr: err, stdout_lines: out ? out.split('\n') : [], stderr_lines: err ? err.split('\n') : [] },
+    data: {
+      cmd, rc, start: timestamp(started), end: timestamp(ended), delta: delta(ended - started),
+      stdout: out, stderr: err, stdout_lines: out ? out.split('\n') : [], stderr_lines: err ? err.split('\n') : [],
+    },
   };
 }
 
@@ -39,8 +56,9 @@ async function runScript(ctx: ModuleContext, args: Vars, script: string, shown: 
   if (skip) return skip;
   if (ctx.check) return { changed: false, skipped: true, msg: 'Command would have run if not in check mode' };
   const chdir = typeof args['chdir'] === 'string' ? `cd -- ${shellQuote(args['chdir'])} || exit 1\n` : '';
+  const started = Date.now();
   const result = await ctx.run(`${chdir}${script}`);
-  return commandResult(shown, result.rc, result.stdout, result.stderr);
+  return commandResult(shown, result.rc, result.stdout, result.stderr, started);
 }
 
 /** `command`: argv only, no shell features (pipes, `$VAR` and globs are plain text). */
@@ -79,7 +97,8 @@ export const rawModule: Module = {
     const text = String(args['_raw_params']);
     if (ctx.check) return { changed: false, skipped: true, msg: 'raw would have run if not in check mode' };
     const script = typeof args['executable'] === 'string' ? `exec ${shellQuote(args['executable'])} -c ${shellQuote(text)}` : text;
+    const started = Date.now();
     const result = await ctx.run(script);
-    return commandResult(text, result.rc, result.stdout, result.stderr);
+    return commandResult(text, result.rc, result.stdout, result.stderr, started);
   },
 };

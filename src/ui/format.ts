@@ -37,11 +37,14 @@ export function resultLines(r: HostResult, verbosity: number): string[] {
     case 'changed':
       return [`changed: [${r.host}]${item}${r.hasItem ? '' : details}`];
     case 'skipped':
-      return [`skipping: [${r.host}]${item}`];
+      // Ansible's default callback ends a skipped item's line with a space; kept for byte-identical output.
+      return [`skipping: [${r.host}]${item}${r.hasItem ? ' ' : ''}`];
     case 'unreachable':
       return [`fatal: [${r.host}]: UNREACHABLE! => ${resultJson(r.result)}`];
     case 'failed': {
-      const line = r.hasItem ? `failed: [${r.host}] (item=${itemLabel(r.item)}) => ${resultJson(r.result)}` : `fatal: [${r.host}]: FAILED! => ${resultJson(r.result)}`;
+      // The failure is the line itself: Ansible does not repeat "failed": true in the JSON.
+      const { failed: _failed, ...shown } = r.result;
+      const line = r.hasItem ? `failed: [${r.host}] (item=${itemLabel(r.item)}) => ${resultJson(shown)}` : `fatal: [${r.host}]: FAILED! => ${resultJson(shown)}`;
       return r.ignored && !r.hasItem ? [line, '...ignoring'] : [line];
     }
   }

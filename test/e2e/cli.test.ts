@@ -94,7 +94,7 @@ describe('the CLI without a lab', () => {
       assert.equal(readFileSync(join(dir, 'raw.out'), 'utf8'), 'raw-ran\n');
       assert.ok(lstatSync(join(dir, 'motd.link')).isSymbolicLink());
       assert.throws(() => statSync(join(dir, 'gone')));
-      assert.match(r.stdout, /fatal: \[localhost\]: FAILED! => \{"changed": false, "failed": true, "msg": "expected failure"\}\n\.\.\.ignoring/);
+      assert.match(r.stdout, /fatal: \[localhost\]: FAILED! => \{"changed": false, "msg": "expected failure"\}\n\.\.\.ignoring/);
       assert.match(r.stdout, /localhost {18}: ok=8 {4}changed=5 {4}unreachable=0 {4}failed=0 {4}skipped=0 {4}rescued=0 {4}ignored=1/);
     });
 
