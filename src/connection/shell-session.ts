@@ -37,6 +37,11 @@ export class ShellSession {
   private err = '';
   private queue: Promise<unknown> = Promise.resolve();
   private pending: Pending | undefined;
+  /** Where the current script's markers were found (-1: not yet), and how far each buffer was searched. */
+  private outEnd = -1;
+  private errEnd = -1;
+  private outSeen = 0;
+  private errSeen = 0;
   private closedReason: string | undefined;
 
   constructor(private readonly streams: ShellStreams) {
@@ -93,16 +98,28 @@ export class ShellSession {
   private settle(): void {
     const p = this.pending;
     if (!p) return;
-    const outEnd = new RegExp(`\\n${p.marker} (\\d+)\\n`).exec(this.out);
-    const errEnd = this.err.indexOf(`\n${p.marker}\n`);
-    if (!outEnd || errEnd < 0) return;
+    // Search only what arrived since the last look (less a marker's length): large outputs stay linear.
+    const overlap = p.marker.length + 16;
+    if (this.outEnd < 0) {
+      this.outEnd = this.out.indexOf(`\n${p.marker} `, Math.max(0, this.outSeen - overlap));
+      this.outSeen = this.out.length;
+    }
+    if (this.errEnd < 0) {
+      this.errEnd = this.err.indexOf(`\n${p.marker}\n`, Math.max(0, this.errSeen - overlap));
+      this.errSeen = this.err.length;
+    }
+    if (this.outEnd < 0 || this.errEnd < 0) return;
+    const statusLine = /^ (\d+)\n/.exec(this.out.slice(this.outEnd + p.marker.length + 1));
+    if (!statusLine) return; // the exit code line has not fully arrived yet
     const result: ExecResult = {
-      rc: Number(outEnd[1]),
-      stdout: this.out.slice(0, outEnd.index),
-      stderr: this.err.slice(0, errEnd),
+      rc: Number(statusLine[1]),
+      stdout: this.out.slice(0, this.outEnd),
+      stderr: this.err.slice(0, this.errEnd),
     };
-    this.out = this.out.slice(outEnd.index + outEnd[0].length);
-    this.err = this.err.slice(errEnd + p.marker.length + 2);
+    this.out = this.out.slice(this.outEnd + p.marker.length + 1 + statusLine[0].length);
+    this.err = this.err.slice(this.errEnd + p.marker.length + 2);
+    this.outEnd = this.errEnd = -1;
+    this.outSeen = this.errSeen = 0;
     this.pending = undefined;
     p.resolve(result);
   }

@@ -9,12 +9,15 @@ function containsTemplate(value: unknown): boolean {
 }
 
 /**
- * Variables whose values are templates become getters that render on first read, against the
- * object they are read from (so a loop's `item` is seen), like Ansible's lazy templating. A
- * variable that is never used is never rendered, so it cannot fail the task.
+ * The named variables whose values are templates become getters that render on first read,
+ * against the object they are read from (so a loop's `item` is seen), like Ansible's lazy
+ * templating. A variable that is never used is never rendered, so it cannot fail the task.
+ * Only configuration is named: facts and registered results are data from the host, never
+ * templates (Ansible marks them unsafe).
  */
-export function makeLazy(vars: Vars, templar: Templar): Vars {
-  for (const [name, raw] of Object.entries(vars)) {
+export function makeLazy(vars: Vars, templar: Templar, names: Iterable<string>): Vars {
+  for (const name of new Set(names)) {
+    const raw = vars[name];
     if (!containsTemplate(raw)) continue;
     const cache = new WeakMap<object, unknown>();
     const inProgress = new WeakSet<object>();

@@ -85,8 +85,9 @@ export class Variables {
     return this.inventoryOf(host);
   }
 
-  forTask(host: string, play: Play, playVarsFiles: Vars, task: Task | undefined, extra: Vars = {}): Vars {
-    return makeLazy({
+  forTask(host: string, play: Play, playVarsFiles: Vars, task: Task | undefined): Vars {
+    const configured = [play.defaults, this.inventoryOf(host), play.vars, playVarsFiles, task?.vars ?? {}, this.extraVars];
+    const vars: Vars = {
       ...this.magic,
       ...play.defaults,
       ...this.inventoryOf(host),
@@ -95,12 +96,14 @@ export class Variables {
       ...playVarsFiles,
       ...task?.vars,
       ...this.hostFacts.get(host),
-      ...extra,
       ...this.extraVars,
       inventory_hostname: host,
       inventory_hostname_short: host.split('.')[0],
       group_names: this.groupNames(host),
       hostvars: this.hostvars,
-    }, this.templar);
+    };
+    // Lazy templates only where a configuration layer gave the winning value (not a fact or a register).
+    const fromConfig = configured.flatMap((layer) => Object.keys(layer).filter((k) => Object.is(vars[k], layer[k])));
+    return makeLazy(vars, this.templar, fromConfig);
   }
 }

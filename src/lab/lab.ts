@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { LabError } from '../errors.js';
 import type { Inventory } from '../inventory/model.js';
@@ -140,9 +140,14 @@ export function labStatus(dirArg: string): HostStatus[] {
   });
 }
 
+/** The PID is still the host's own process: it lives in the host's network namespace. */
 function isOwnedBy(pid: number, netns: string): boolean {
   const inode = netnsInode(netns);
-  return inode !== undefined && processesInNamespaces(new Set([inode])).includes(pid);
+  try {
+    return inode !== undefined && readlinkSync(`/proc/${pid}/ns/net`) === `net:[${inode}]`;
+  } catch {
+    return false;
+  }
 }
 
 function requireState(dir: string): LabState {

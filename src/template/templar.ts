@@ -6,44 +6,21 @@ import { filters, getPath } from './filters.js';
 
 type Compiled = (context: unknown) => string;
 
-/** Handlebars compiled strict (an undefined variable is an error) and never HTML-escaped. */
-const handlebars = Handlebars.create();
 // Output is config files, not HTML. Replacing escapeExpression (instead of `noEscape`) also avoids
 // handlebars#2167, still in 4.7.10: with noEscape, `{{a}}{{b}}` on numbers 1 and 2 renders "3".
-handlebars.Utils.escapeExpression = (value: unknown): string => (value === undefined || value === null ? '' : String(value));
+// Handlebars shares its Utils between environments, so this holds for the whole process.
+Handlebars.Utils.escapeExpression = (value: unknown): string => (value === undefined || value === null ? '' : String(value));
 
 const helperArgs = (args: unknown[]): unknown[] => args.slice(0, -1); // the last one is Handlebars' options
-for (const [name, fn] of Object.entries(filters)) handlebars.registerHelper(name, (...args: unknown[]) => fn(...helperArgs(args)));
 
 /** A value from another host: `{{hostvar host "ansible_eth1.ipv4.address"}}`. */
-handlebars.registerHelper('hostvar', (host: unknown, path: unknown, options: Handlebars.HelperOptions) => {
+function hostvar(host: unknown, path: unknown, options: Handlebars.HelperOptions): unknown {
   const hostvars = (options.data as { root?: Vars }).root?.['hostvars'];
   const value = getPath(getPath(hostvars, String(host)), String(path));
   // Strict like the rest: a missing fact is an error, not an empty line in a config file.
   if (value === undefined) throw new Error(`hostvar: host "${String(host)}" has no variable "${String(path)}" (were its facts gathered?)`);
   return value;
-});
-
-// Carries the value of a whole-value expression out of Handlebars without turning it into text.
-let captured: unknown;
-handlebars.registerHelper('__native', (value: unknown) => {
-  captured = value;
-  return '';
-});
-
-/** Reads a file on the controller, like Jinja's lookup('file', …): trailing newlines dropped. */
-let fileBases: readonly string[] = [];
-handlebars.registerHelper('file', (path: unknown) => {
-  const p = String(path);
-  for (const base of p.startsWith('/') ? [''] : fileBases) {
-    try {
-      return readFileSync(base ? `${base}/${p}` : p, 'utf8').replace(/\n+$/, '');
-    } catch {
-      // try the next base
-    }
-  }
-  throw new Error(`file: cannot read ${p}`);
-});
+}
 
 /** A whole value that is one expression (`"{{groups.all}}"`) keeps its type, as in Ansible. */
 const SINGLE_EXPRESSION = /^\{\{\s*([^{}#/^!>&~][^{}]*?)\s*\}\}$/;
@@ -57,16 +34,44 @@ export function hasTemplate(text: string): boolean {
 /** Renders Handlebars in playbook values and template files, with errors that name file:line. */
 export class Templar {
   private readonly cache = new Map<string, Compiled>();
+  /** Handlebars compiled strict (an undefined variable is an error), with this templar's helpers. */
+  private readonly handlebars = Handlebars.create();
+  /** Directories `{{file "…"}}` looks in, in order (the playbook's, then the project's). */
+  private fileBases: readonly string[] = [];
+  /** Carries the value of a whole-value expression out of Handlebars without turning it into text. */
+  private captured: unknown;
 
-  /** Directories `{{file "…"}}` looks in, in order (role's, playbook's, project's). */
+  constructor() {
+    const hb = this.handlebars;
+    for (const [name, fn] of Object.entries(filters)) hb.registerHelper(name, (...args: unknown[]) => fn(...helperArgs(args)));
+    hb.registerHelper('hostvar', hostvar);
+    hb.registerHelper('__native', (value: unknown) => {
+      this.captured = value;
+      return '';
+    });
+    hb.registerHelper('file', (path: unknown) => this.readControllerFile(String(path)));
+  }
+
   setFileBases(bases: readonly string[]): void {
-    fileBases = bases;
+    this.fileBases = bases;
+  }
+
+  /** Reads a file on the controller, like Jinja's lookup('file', …): trailing newlines dropped. */
+  private readControllerFile(path: string): string {
+    for (const base of path.startsWith('/') ? [''] : this.fileBases) {
+      try {
+        return readFileSync(base ? `${base}/${path}` : path, 'utf8').replace(/\n+$/, '');
+      } catch {
+        // try the next base
+      }
+    }
+    throw new Error(`file: cannot read ${path}`);
   }
 
   /** Compiles now so a syntax error is found before any host is touched. */
   check(text: string, at: SourcePosition | undefined): void {
     try {
-      handlebars.parse(text);
+      this.handlebars.parse(text);
     } catch (err) {
       throw new ConfigError(`template syntax error: ${oneLine((err as Error).message)}`, at);
     }
@@ -77,10 +82,10 @@ export class Templar {
     const single = SINGLE_EXPRESSION.exec(text);
     if (single) {
       const expression = (single[1] ?? '').trim();
-      captured = undefined;
+      this.captured = undefined;
       this.run(`{{__native ${/\s/.test(expression) ? `(${expression})` : expression}}}`, vars, at, where, text);
-      if (captured === undefined) throw undefinedVariable(expression, at, where);
-      return captured;
+      if (this.captured === undefined) throw undefinedVariable(expression, at, where);
+      return this.captured;
     }
     return this.run(text, vars, at, where, text);
   }
@@ -106,7 +111,7 @@ export class Templar {
     let compiled = this.cache.get(source);
     if (!compiled) {
       try {
-        compiled = handlebars.compile(source, { strict: true }) as Compiled;
+        compiled = this.handlebars.compile(source, { strict: true }) as Compiled;
       } catch (err) {
         throw new TemplateError(`template syntax error: ${oneLine((err as Error).message)}`, at);
       }

@@ -104,6 +104,12 @@ describe('the CLI without a lab', () => {
       assert.match(r.stdout, /undefined-var\.yml:5:7: undefined variable in \{\{not_set_anywhere\}\} \(task \\"Uses a variable nobody set\\"\)/);
     });
 
+    test('output from a host is data, never rendered as a template', async () => {
+      const r = await runCli(['-i', inventory, '-e', `target_dir=${dir}`, join(project, 'host-output.yml')]);
+      assert.equal(r.code, 0, r.stdout + r.stderr);
+      assert.equal(readFileSync(join(dir, 'host-output'), 'utf8'), '{{not_a_var}}');
+    });
+
     test('Ctrl-C ends the run with exit 99', async () => {
       const child = spawn(process.execPath, [BIN, '-i', inventory, join(project, 'slow.yml')], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
       let out = '';
