@@ -121,6 +121,11 @@ export async function labDown(dirArg: string, say: Say): Promise<void> {
     }
     await new Promise((r) => setTimeout(r, 20));
   }
+  // A killed process leaves its namespaces before it has finished exiting: wait for the hosts' inits to be gone.
+  // (Bounded: a PID reused by another process after ours was reaped must not hold `down` up.)
+  while (Object.values(state.pids).some(isExiting) && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 20));
+  }
   await removeNetwork(state.plan);
   const stillThere = names.filter((n) => existsSync(`/run/netns/${n}`));
   if (stillThere.length > 0) throw new LabError(`could not delete network namespaces: ${stillThere.join(' ')}`);
@@ -138,6 +143,15 @@ export function labStatus(dirArg: string): HostStatus[] {
     const up = pid !== undefined && isOwnedBy(pid, h.netns) && isListeningOnSsh(pid);
     return { name: h.name, address: h.address, pid, up };
   });
+}
+
+/** Still running or tearing down (not yet a zombie or gone); only asked of PIDs this lab has SIGKILLed. */
+function isExiting(pid: number): boolean {
+  try {
+    return !/^\d+ \(.*\) [ZX] /s.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
 }
 
 /** The PID is still the host's own process: it lives in the host's network namespace. */
