@@ -1,12 +1,20 @@
 #!/usr/bin/env node
 // Thin launcher: the CLI lives in src/cli/main.ts (built to dist/).
-import { main } from '../dist/cli/main.js';
+import { interruptActiveRuns, main } from '../dist/cli/main.js';
 
-// Ctrl-C: exit 99 like ansible-playbook. Open SSH channels close with the process, which ends
-// the remote shells (a task already sent still finishes on its host; its file writes are atomic).
-process.once('SIGINT', () => {
-  process.stderr.write('\n [ERROR]: User interrupted execution\n');
-  process.exit(99);
-});
+// Ctrl-C: exit 99 like ansible-playbook, after killing every task still running on a host
+// (each task's process group; bounded). A second Ctrl-C exits at once. `lab run` only waits for
+// the controller it started, which gets the same Ctrl-C from the terminal.
+const argv = process.argv.slice(2);
+const beforeCommand = argv.includes('--') ? argv.slice(0, argv.indexOf('--')) : argv;
+if (argv[0] === 'lab' && (beforeCommand.includes('run') || beforeCommand.includes('exec'))) {
+  process.on('SIGINT', () => {});
+} else {
+  process.once('SIGINT', () => {
+    process.stderr.write('\n [ERROR]: User interrupted execution\n');
+    process.once('SIGINT', () => process.exit(99));
+    interruptActiveRuns().finally(() => process.exit(99));
+  });
+}
 
-process.exit(await main(process.argv.slice(2)));
+process.exit(await main(argv));

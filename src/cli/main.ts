@@ -4,6 +4,8 @@ import { inventoryCommand } from './inventory-command.js';
 import { type Io, labCommand } from './lab-command.js';
 import { playbookCommand } from './playbook-command.js';
 
+export { interruptActiveRuns } from '../engine/interrupt.js';
+
 /** Entry point: dispatches to a command and maps every error to an exit code. Never exits itself. */
 export async function main(argv: readonly string[], io: Io = defaultIo): Promise<number> {
   try {

@@ -98,6 +98,9 @@ async function run(playbookArgs: string[], opts: Options, io: Io): Promise<numbe
   if (opts.becomeMethod && opts.becomeMethod !== 'sudo') throw new UsageError(`--become-method ${opts.becomeMethod} is not supported (only sudo)`);
   const forks = positiveInt(opts.forks ?? config.settings['forks'] ?? '50', '--forks');
   const timeoutSeconds = positiveInt(opts.timeout ?? config.settings['timeout'] ?? '10', '--timeout');
+  // Off by default, as in Ansible: a user's long command runs as long as they asked.
+  const taskTimeout = process.env['PROVISION_TASK_TIMEOUT'] ?? process.env['ANSIBLE_TASK_TIMEOUT'] ?? config.settings['task_timeout'] ?? '0';
+  const taskTimeoutSeconds = taskTimeout === '0' ? 0 : positiveInt(taskTimeout, 'task_timeout');
   const extraVars = parseExtraVars(opts.extraVars ?? []);
 
   // Everything is read and checked before the first connection.
@@ -148,6 +151,7 @@ async function run(playbookArgs: string[], opts: Options, io: Io): Promise<numbe
     become: opts.become || opts.sudo ? true : toBoolean(config.settings['become']),
     becomeUser: opts.becomeUser ?? config.settings['become_user'],
     becomePassword,
+    taskTimeoutMs: taskTimeoutSeconds * 1000,
     connection: {
       remoteUser: opts.user ?? config.settings['remote_user'] ?? process.env['PROVISION_REMOTE_USER'],
       privateKeyFile: opts.privateKey ?? process.env['PROVISION_PRIVATE_KEY_FILE'] ?? config.settings['private_key_file'],

@@ -1,23 +1,41 @@
 import { spawn } from 'node:child_process';
-import { ShellConnection } from './host-connection.js';
+import { ShellConnection, type ShellOpener } from './shell-connection.js';
 import type { ShellStreams } from './shell-session.js';
 
-/** `connection: local`: the same persistent-shell protocol, on the controller itself. */
+/** `connection: local`: the same session protocol, on the controller itself. */
 export class LocalConnection extends ShellConnection {
-  private readonly children: { kill(): boolean }[] = [];
+  private readonly children = new Set<{ kill(signal?: NodeJS.Signals): boolean }>();
 
-  protected openShell(command: string): Promise<ShellStreams> {
-    const child = spawn('/bin/sh', ['-c', command], { stdio: ['pipe', 'pipe', 'pipe'] });
-    this.children.push(child);
-    return Promise.resolve({
-      stdin: child.stdin,
-      stdout: child.stdout,
-      stderr: child.stderr,
-      onClose: (listener) => child.on('close', (code) => listener(`local shell exited ${code}`)),
-    });
+  private readonly local: ShellOpener = {
+    open: (command) => {
+      const child = spawn('/bin/sh', ['-c', command], { stdio: ['pipe', 'pipe', 'pipe'] });
+      this.children.add(child);
+      child.on('close', () => this.children.delete(child));
+      const streams: ShellStreams = {
+        stdin: child.stdin,
+        stdout: child.stdout,
+        stderr: child.stderr,
+        onClose: (listener) => child.once('close', (code, signal) => listener(`local shell exited ${code ?? signal}`)),
+        // End of input ends the session (its watcher kills a running task, its trap cleans up).
+        destroy: () => child.stdin.destroy(),
+      };
+      return Promise.resolve(streams);
+    },
+  };
+
+  constructor(name: string, timeoutMs: number) {
+    super(name, timeoutMs);
   }
 
-  async close(): Promise<void> {
-    for (const child of this.children) child.kill();
+  protected opener(): Promise<ShellOpener> {
+    return Promise.resolve(this.local);
+  }
+
+  protected get transportLost(): boolean {
+    return false;
+  }
+
+  protected async dropTransport(): Promise<void> {
+    for (const child of this.children) child.kill('SIGTERM');
   }
 }

@@ -2,8 +2,9 @@ import { readFileSync } from 'node:fs';
 import { createConnection, type Socket } from 'node:net';
 import { NodeSSH } from 'node-ssh';
 import type { ClientChannel } from 'ssh2';
-import { ShellConnection, UnreachableError } from './host-connection.js';
+import { UnreachableError } from './connection.js';
 import { type HostKeyPolicy, type KnownHosts, knownHostsName } from './known-hosts.js';
+import { ShellConnection, type ShellOpener } from './shell-connection.js';
 import type { ShellStreams } from './shell-session.js';
 
 export interface SshTarget {
@@ -27,22 +28,63 @@ const HOST_KEY_ALGORITHMS: Record<string, string[]> = {
   'ecdsa-sha2-nistp521': ['ecdsa-sha2-nistp521'],
 };
 
-/** One SSH connection per host for the whole run, through node-ssh (ssh2). */
+/** One SSH connection per host for the whole run (node-ssh over ssh2), opened again after a loss. */
 export class SshConnection extends ShellConnection {
-  private lost: string | undefined;
+  private transport: Promise<SshTransport> | undefined;
+  private current: SshTransport | undefined;
 
-  private constructor(
-    name: string,
-    private readonly ssh: NodeSSH,
-  ) {
-    super(name);
+  constructor(private readonly target: SshTarget) {
+    super(target.name, target.timeoutMs);
+  }
+
+  /** Connects now, so that an unreachable host is known before its first task. */
+  static async connect(target: SshTarget): Promise<SshConnection> {
+    const connection = new SshConnection(target);
+    await connection.opener();
+    return connection;
+  }
+
+  protected opener(): Promise<ShellOpener> {
+    if (this.current?.lost) return Promise.reject(new UnreachableError(`${this.name}: connection lost: ${this.current.lost}`));
+    if (!this.transport) {
+      const started = SshTransport.connect(this.target);
+      this.transport = started;
+      started.then(
+        (t) => (this.current = t),
+        () => {
+          if (this.transport === started) this.transport = undefined;
+        },
+      );
+    }
+    return this.transport;
+  }
+
+  protected get transportLost(): boolean {
+    return this.current?.lost !== undefined;
+  }
+
+  protected async dropTransport(): Promise<void> {
+    const t = this.transport;
+    this.transport = undefined;
+    this.current = undefined;
+    if (t) await t.then((x) => x.dispose(), () => undefined);
+  }
+}
+
+class SshTransport implements ShellOpener {
+  lost: string | undefined;
+
+  private constructor(private readonly ssh: NodeSSH) {
     // node-ssh drops its error listener after connecting; without ours, a reset crashes the process.
     ssh.connection?.on('error', (err: Error) => {
-      this.lost = err.message;
+      this.lost ??= err.message;
+    });
+    ssh.connection?.on('close', () => {
+      this.lost ??= 'the SSH connection closed';
     });
   }
 
-  static async connect(target: SshTarget): Promise<SshConnection> {
+  static async connect(target: SshTarget): Promise<SshTransport> {
     const name = knownHostsName(target.address, target.port);
     let refusal: string | undefined;
     const hostVerifier = (key: Buffer): boolean => {
@@ -71,36 +113,39 @@ export class SshConnection extends ShellConnection {
         hostVerifier,
         readyTimeout: target.timeoutMs,
         keepaliveInterval: 15_000,
+        keepaliveCountMax: 3,
         tryKeyboard: false,
         ...(knownTypes.length > 0 && target.hostKeyPolicy !== 'off' ? { algorithms: { serverHostKey: knownTypes as never } } : {}),
       });
     } catch (err) {
       sock.destroy();
+      ssh.dispose();
       throw new UnreachableError(refusal ?? `Failed to connect to the host via ssh: ${(err as Error).message}`);
     }
-    return new SshConnection(target.name, ssh);
+    return new SshTransport(ssh);
   }
 
-  protected openShell(command: string): Promise<ShellStreams> {
+  open(command: string): Promise<ShellStreams> {
     const client = this.ssh.connection;
-    if (!client || this.lost) return Promise.reject(new UnreachableError(`${this.name}: connection lost${this.lost ? `: ${this.lost}` : ''}`));
+    if (!client || this.lost) return Promise.reject(new UnreachableError(`connection lost${this.lost ? `: ${this.lost}` : ''}`));
     return new Promise((resolve, reject) => {
       client.exec(command, (err: Error | undefined, channel: ClientChannel) => {
         if (err) {
-          reject(new UnreachableError(`${this.name}: cannot open a channel: ${err.message}`));
+          reject(new UnreachableError(`cannot open a channel: ${err.message}`));
           return;
         }
         resolve({
           stdin: channel,
           stdout: channel,
           stderr: channel.stderr,
-          onClose: (listener) => channel.on('close', () => listener(this.lost ? `connection lost: ${this.lost}` : 'the remote shell ended')),
+          onClose: (listener) => channel.once('close', () => listener(this.lost ? `connection lost: ${this.lost}` : 'the remote shell ended')),
+          destroy: () => channel.destroy(),
         });
       });
     });
   }
 
-  async close(): Promise<void> {
+  dispose(): void {
     this.ssh.dispose();
   }
 }

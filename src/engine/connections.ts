@@ -1,7 +1,6 @@
 import { homedir, userInfo } from 'node:os';
 import { join } from 'node:path';
-import type { HostConnection } from '../connection/host-connection.js';
-import { UnreachableError } from '../connection/host-connection.js';
+import { type Connection, UnreachableError } from '../connection/connection.js';
 import { type HostKeyPolicy, KnownHosts } from '../connection/known-hosts.js';
 import { LocalConnection } from '../connection/local.js';
 import { SshConnection } from '../connection/ssh.js';
@@ -27,14 +26,14 @@ export function defaultKnownHostsFiles(env = process.env): string[] {
  * cannot be reached stays unreachable for the run instead of being retried on every task.
  */
 export class ConnectionPool {
-  private readonly open = new Map<string, Promise<HostConnection>>();
+  private readonly open = new Map<string, Promise<Connection>>();
   private readonly knownHosts: KnownHosts;
 
   constructor(private readonly options: ConnectionOptions) {
     this.knownHosts = new KnownHosts(options.knownHostsFiles);
   }
 
-  get(host: string, vars: Vars, playUser: string | undefined): Promise<HostConnection> {
+  get(host: string, vars: Vars, playUser: string | undefined): Promise<Connection> {
     const settings = hostSettings(host, vars);
     // As in Ansible: the inventory's ansible_user beats the play's remote_user, which beats -u.
     const user = settings.user ?? playUser ?? this.options.remoteUser ?? userInfo().username;
@@ -43,7 +42,7 @@ export class ConnectionPool {
     let connection = this.open.get(key);
     if (!connection) {
       connection = kind === 'local'
-        ? Promise.resolve(new LocalConnection(host))
+        ? Promise.resolve(new LocalConnection(host, this.options.timeoutMs))
         : kind === 'ssh' || kind === 'smart' || kind === 'paramiko'
           ? SshConnection.connect({
               name: host,
@@ -60,6 +59,12 @@ export class ConnectionPool {
       this.open.set(key, connection);
     }
     return connection;
+  }
+
+  /** Ctrl-C: kills every task still running on any host (bounded: each connection gives up after a grace period). */
+  async interruptAll(): Promise<void> {
+    const all = await Promise.allSettled(this.open.values());
+    await Promise.all(all.map((c) => (c.status === 'fulfilled' ? c.value.interrupt() : undefined)));
   }
 
   async closeAll(): Promise<void> {

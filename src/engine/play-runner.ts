@@ -1,5 +1,4 @@
-import type { Become } from '../connection/host-connection.js';
-import { UnreachableError } from '../connection/host-connection.js';
+import { type Become, UnreachableError } from '../connection/connection.js';
 import { FACTS_SCRIPT, parseFacts } from '../facts/gather.js';
 import { hostSettings } from '../inventory/host-settings.js';
 import type { Inventory } from '../inventory/model.js';
@@ -12,6 +11,7 @@ import { mapLimit } from '../util/process.js';
 import type { ConnectionPool } from './connections.js';
 import type { Reporter } from './reporter.js';
 import type { Stats } from './stats.js';
+import { isInterrupted } from './interrupt.js';
 import { isSelected } from './tags.js';
 import { executeTask, type TaskOutcome, visible } from './task-executor.js';
 import type { Variables } from './variables.js';
@@ -26,6 +26,8 @@ export interface RunSettings {
   readonly become: boolean | undefined;
   readonly becomeUser: string | undefined;
   readonly becomePassword: string | undefined;
+  /** The default `timeout:` of every task, in ms (0: none, as in Ansible). */
+  readonly taskTimeoutMs: number;
 }
 
 export interface RunState {
@@ -64,6 +66,7 @@ export async function runPlay(play: Play, state: RunState): Promise<void> {
         diff: settings.diff,
         templar: state.templar,
         become: becomeFor(host, task, play, state),
+        timeoutMs: task.timeout !== undefined ? task.timeout * 1000 : settings.taskTimeoutMs,
         connect: () => state.pool.get(host, state.variables.inventoryVarsOf(host), play.remoteUser),
       });
       record(host, task, outcome, state, notified);
@@ -75,6 +78,7 @@ export async function runPlay(play: Play, state: RunState): Promise<void> {
     active = active.filter((h) => !state.removed.has(h));
   }
   for (const task of play.tasks) {
+    if (isInterrupted()) return;
     if (!isSelected([...task.tags, ...play.tags], settings.tags, settings.skipTags)) continue;
     if (active.length === 0) break;
     await runOnHosts(task, active, 'task');
@@ -111,6 +115,8 @@ function becomeFor(host: string, task: Task, play: Play, state: RunState): Becom
 }
 
 function record(host: string, task: Task, outcome: TaskOutcome, state: RunState, notified: Map<string, Set<string>>): void {
+  // Killed by Ctrl-C: the run is ending, as ansible-playbook's does, without more results.
+  if (isInterrupted()) return;
   const { stats, reporter, variables } = state;
   for (const line of outcome.items) reporter.hostResult(line);
   // A loop shows one line per item and no line for the whole task, as Ansible's output does.
@@ -144,9 +150,9 @@ async function gatherFacts(play: Play, hosts: readonly string[], state: RunState
     } else {
       try {
         const connection = await state.pool.get(host, state.variables.inventoryVarsOf(host), play.remoteUser);
-        const r = await connection.run(FACTS_SCRIPT);
-        if (r.rc !== 0) throw new Error(`fact gathering failed: ${r.stderr.trim() || `exit ${r.rc}`}`);
-        state.variables.setFacts(host, parseFacts(r.stdout));
+        const r = await connection.exec(FACTS_SCRIPT, { inline: true });
+        if (r.rc !== 0) throw new Error(`fact gathering failed: ${r.stderr.toString('utf8').trim() || `exit ${r.rc}`}`);
+        state.variables.setFacts(host, parseFacts(r.stdout.toString('utf8')));
         outcome = { status: 'ok', result: { changed: false } };
       } catch (err) {
         const unreachable = err instanceof UnreachableError;

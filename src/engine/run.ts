@@ -4,6 +4,7 @@ import type { Playbook } from '../playbook/model.js';
 import { Templar } from '../template/templar.js';
 import type { Vars } from '../util/data.js';
 import { type ConnectionOptions, ConnectionPool } from './connections.js';
+import { trackPool } from './interrupt.js';
 import { type RunSettings, runPlay } from './play-runner.js';
 import type { Reporter } from './reporter.js';
 import { Stats } from './stats.js';
@@ -30,6 +31,7 @@ export async function runPlaybooks(options: RunOptions): Promise<Stats> {
     ansible_managed: 'Managed by provision: local changes will be overwritten',
   }, templar);
   const pool = new ConnectionPool(options.connection);
+  const untrack = trackPool(pool);
   const removed = new Set<string>();
   try {
     for (const playbook of options.playbooks) {
@@ -41,6 +43,7 @@ export async function runPlaybooks(options: RunOptions): Promise<Stats> {
       }
     }
   } finally {
+    untrack();
     await pool.closeAll();
   }
   options.reporter.recap(stats);

@@ -1,11 +1,10 @@
-import type { Become, HostConnection } from '../connection/host-connection.js';
-import { BecomeError, UnreachableError } from '../connection/host-connection.js';
+import { type Become, BecomeError, type Connection, type ExecResult, TransferTimeoutError, UnreachableError } from '../connection/connection.js';
 import { ConfigError, formatPosition } from '../errors.js';
 import { evaluateCondition, ExpressionError } from '../expr/expression.js';
 import { positionOf } from '../config/yaml.js';
 import { normalizeArgs } from '../modules/args.js';
 import { getModule } from '../modules/registry.js';
-import type { ModuleResult } from '../modules/types.js';
+import type { DataOptions, ModuleContext, ModuleResult } from '../modules/types.js';
 import { findFile } from '../playbook/find-file.js';
 import { type Condition, type Task, taskTitle } from '../playbook/model.js';
 import type { Templar } from '../template/templar.js';
@@ -22,8 +21,13 @@ export interface TaskRun {
   readonly diff: boolean;
   readonly templar: Templar;
   readonly become: Become | undefined;
-  readonly connect: () => Promise<HostConnection>;
+  /** The task's time limit in ms (its `timeout:`, else the configured default); 0: none. */
+  readonly timeoutMs: number;
+  readonly connect: () => Promise<Connection>;
 }
+
+/** The task ran past its `timeout:`; its process group on the host has been killed. */
+export class TaskTimeoutError extends Error {}
 
 export interface TaskOutcome {
   readonly status: TaskStatus;
@@ -129,22 +133,7 @@ async function runOnce(run: TaskRun, vars: Vars): Promise<OneResult> {
   }
   const args = normalizeArgs(module.spec, rendered, task.at, true);
   const connection = module.spec.controllerOnly ? undefined : await run.connect();
-  const moduleResult: ModuleResult = await module.run(
-    {
-      host: run.host,
-      vars,
-      check: task.checkMode ?? run.check,
-      diff: task.diff ?? run.diff,
-      templar: run.templar,
-      at: task.at,
-      run: (script) => {
-        if (!connection) throw new Error(`${task.module} runs on the controller`);
-        return connection.run(script, run.become);
-      },
-      findFile: (kind, name) => findFile(task.searchDirs, kind, name),
-    },
-    args,
-  );
+  const moduleResult: ModuleResult = await module.run(moduleContext(run, vars, connection), args);
   const result: Vars = {
     ...moduleResult.data,
     changed: moduleResult.changed,
@@ -163,8 +152,52 @@ async function runOnce(run: TaskRun, vars: Vars): Promise<OneResult> {
   return { status, result, facts: moduleResult.facts, diff: moduleResult.diff };
 }
 
+/** What a module sees of the host: scripts and files with the task's become and time limit. */
+function moduleContext(run: TaskRun, vars: Vars, connection: Connection | undefined): ModuleContext {
+  const { task } = run;
+  const deadline = run.timeoutMs > 0 ? Date.now() + run.timeoutMs : undefined;
+  const seconds = run.timeoutMs / 1000;
+  const become = run.become ? { become: true, becomeUser: run.become.user, becomePassword: run.become.password } : {};
+  const host = (): Connection => {
+    if (!connection) throw new Error(`${task.module} runs on the controller`);
+    return connection;
+  };
+  const timedOut = (): TaskTimeoutError =>
+    new TaskTimeoutError(`The ${task.module} action failed to execute in the expected time frame (${seconds}) and was terminated: timed out after ${seconds} s`);
+  const exec = async (script: string, options: DataOptions = {}): Promise<ExecResult> => {
+    const left = deadline === undefined ? 0 : deadline - Date.now();
+    if (deadline !== undefined && left <= 0) throw timedOut();
+    const r = await host().exec(script, { ...options, ...become, timeoutMs: left });
+    if (r.timedOut) throw timedOut();
+    return r;
+  };
+  return {
+    host: run.host,
+    vars,
+    check: task.checkMode ?? run.check,
+    diff: task.diff ?? run.diff,
+    templar: run.templar,
+    at: task.at,
+    exec,
+    run: async (script, options) => {
+      const r = await exec(script, options);
+      return { rc: r.rc, stdout: r.stdout.toString('utf8'), stderr: r.stderr.toString('utf8') };
+    },
+    put: async (path, bytes, attributes) => {
+      const left = deadline === undefined ? 0 : deadline - Date.now();
+      if (deadline !== undefined && left <= 0) throw timedOut();
+      try {
+        await host().put(path, bytes, { ...attributes, ...become, timeoutMs: left });
+      } catch (err) {
+        throw err instanceof TransferTimeoutError ? timedOut() : err;
+      }
+    },
+    findFile: (kind, name) => findFile(task.searchDirs, kind, name),
+  };
+}
+
 function messageOf(err: unknown, task: Task): string {
-  if (err instanceof ConfigError || err instanceof BecomeError) return err.message;
+  if (err instanceof ConfigError || err instanceof BecomeError || err instanceof TaskTimeoutError) return err.message;
   if (err instanceof ExpressionError) return `${formatPosition(task.at)}: ${err.message}`;
   return (err as Error).message ?? String(err);
 }

@@ -44,7 +44,7 @@ async function guard(ctx: ModuleContext, args: Vars): Promise<ModuleResult | und
   for (const key of ['creates', 'removes'] as const) {
     const path = args[key];
     if (typeof path !== 'string') continue;
-    const exists = (await ctx.run(`[ -e ${shellQuote(path)} ]`)).rc === 0;
+    const exists = (await ctx.run(`[ -e ${shellQuote(path)} ]`, { inline: true })).rc === 0;
     if (key === 'creates' && exists) return { changed: false, msg: `skipped, since ${path} exists`, data: { rc: 0, stdout: '', stderr: '' } };
     if (key === 'removes' && !exists) return { changed: false, msg: `skipped, since ${path} does not exist`, data: { rc: 0, stdout: '', stderr: '' } };
   }

@@ -1,4 +1,5 @@
-import { attributeChanges, attributeCommands, atomicWriteScript, readRemoteFile, type RemoteFile, type WantedAttributes } from './remote-file.js';
+import { attributeCommands } from '../connection/file-transfer.js';
+import { attributeChanges, readRemoteFile, type RemoteFile, type WantedAttributes } from './remote-file.js';
 import type { ModuleContext, ModuleResult } from './types.js';
 import { shellQuote } from '../util/shlex.js';
 
@@ -23,9 +24,17 @@ export async function ensureFileContent(
   if (!contentChanged && !attrsChanged) return { changed: false, data };
   const diff = ctx.diff && contentChanged ? [{ path, before: current.content?.toString('utf8') ?? '', after: content.toString('utf8') }] : undefined;
   if (!ctx.check) {
-    const script = contentChanged ? atomicWriteScript(path, content, attrs, createParents) : attributeCommands(shellQuote(path), attrs).join('\n');
-    const result = await ctx.run(script);
-    if (result.rc !== 0) return { changed: false, failed: true, msg: `cannot write ${path}: ${result.stderr.trim() || `exit ${result.rc}`}` };
+    if (contentChanged) {
+      // The bytes travel as the write's stdin: data, never script text.
+      try {
+        await ctx.put(path, content, { ...attrs, createParents });
+      } catch (err) {
+        return { changed: false, failed: true, msg: (err as Error).message };
+      }
+    } else {
+      const result = await ctx.run(attributeCommands(shellQuote(path), attrs).join('\n'), { inline: true });
+      if (result.rc !== 0) return { changed: false, failed: true, msg: `cannot write ${path}: ${result.stderr.trim() || `exit ${result.rc}`}` };
+    }
   }
   return { changed: true, data, ...(diff ? { diff } : {}) };
 }

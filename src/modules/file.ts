@@ -1,6 +1,7 @@
 import { shellQuote } from '../util/shlex.js';
 import { ATTRIBUTE_PARAMS, wantedAttributes } from './attributes.js';
-import { attributeChanges, attributeCommands, readRemoteFile } from './remote-file.js';
+import { attributeCommands } from '../connection/file-transfer.js';
+import { attributeChanges, readRemoteFile } from './remote-file.js';
 import type { Module } from './types.js';
 
 /** `file`: directories, links, touch, absent, and mode/owner/group of what is there. */
@@ -22,7 +23,7 @@ export const fileModule: Module = {
     const data = { path, state };
     const apply = async (script: string): Promise<string | undefined> => {
       if (ctx.check || !script) return undefined;
-      const r = await ctx.run(`set -e\n${script}`);
+      const r = await ctx.run(`set -e\n${script}`, { inline: true });
       return r.rc === 0 ? undefined : r.stderr.trim() || `exit ${r.rc}`;
     };
     if (state === 'absent') {
@@ -32,7 +33,7 @@ export const fileModule: Module = {
     }
     if (state === 'link') {
       if (typeof args['src'] !== 'string') return { changed: false, failed: true, msg: 'src is required for state=link' };
-      const target = (await ctx.run(`readlink -- ${q}`)).stdout.trim();
+      const target = (await ctx.run(`readlink -- ${q}`, { inline: true })).stdout.trim();
       if (current.type === 'link' && target === args['src']) return { changed: false, data };
       const error = await apply(`ln -sfn -- ${shellQuote(args['src'])} ${q}`);
       return error ? { changed: false, failed: true, msg: error } : { changed: true, data };

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { shellQuote } from '../util/shlex.js';
 import { resolveMode } from './args.js';
 import type { ModuleContext } from './types.js';
@@ -56,7 +55,7 @@ export function parseProbe(stdout: string): RemoteFile {
 }
 
 export async function readRemoteFile(ctx: ModuleContext, path: string, withContent = true, withAttributes = true): Promise<RemoteFile> {
-  const result = await ctx.run(probeScript(path, withContent, withAttributes));
+  const result = await ctx.run(probeScript(path, withContent, withAttributes), { inline: true });
   if (result.rc !== 0) throw new Error(`cannot read ${path}: ${result.stderr.trim() || `exit ${result.rc}`}`);
   return parseProbe(result.stdout);
 }
@@ -71,44 +70,4 @@ export function attributeChanges(current: RemoteFile, want: WantedAttributes): {
   if (want.owner !== undefined && want.owner !== current.owner && want.owner !== String(current.uid)) changes.owner = want.owner;
   if (want.group !== undefined && want.group !== current.group && want.group !== String(current.gid)) changes.group = want.group;
   return changes;
-}
-
-/** chown/chmod commands for a path; empty when nothing is asked. */
-export function attributeCommands(target: string, attrs: { mode?: string | undefined; owner?: string | undefined; group?: string | undefined }): string[] {
-  const commands: string[] = [];
-  if (attrs.owner !== undefined || attrs.group !== undefined) {
-    commands.push(`chown ${shellQuote(`${attrs.owner ?? ''}${attrs.group !== undefined ? `:${attrs.group}` : ''}`)} -- ${target}`);
-  }
-  if (attrs.mode !== undefined) commands.push(`chmod ${attrs.mode} -- ${target}`);
-  return commands;
-}
-
-/**
- * Writes a file atomically: a temp file beside it gets the bytes, then its owner and mode, and
- * only then is renamed over the destination, so the file never exists with the wrong content,
- * mode or owner. A failure removes the temp file.
- */
-export function atomicWriteScript(
-  path: string,
-  content: Buffer,
-  attrs: { mode?: string | undefined; owner?: string | undefined; group?: string | undefined },
-  createParents = false,
-): string {
-  const end = `PROVISION_EOF_${randomBytes(8).toString('hex')}`;
-  const encoded = content.toString('base64').replace(/(.{76})/g, '$1\n');
-  return [
-    'set -e',
-    `p=${shellQuote(path)}`,
-    ...(createParents ? ['mkdir -p -- "$(dirname -- "$p")"'] : []),
-    't=$(mktemp "$(dirname -- "$p")/.provision-XXXXXX")',
-    'trap \'rm -f -- "$t"\' EXIT',
-    `base64 -d > "$t" <<'${end}'`,
-    encoded,
-    end,
-    // What is not set explicitly is kept from the file being replaced (or 0644 for a new file).
-    'if [ -e "$p" ]; then chown --reference="$p" -- "$t"; chmod --reference="$p" -- "$t"; else chmod 0644 -- "$t"; fi',
-    ...attributeCommands('"$t"', attrs),
-    'mv -f -- "$t" "$p"',
-    'trap - EXIT',
-  ].join('\n');
 }

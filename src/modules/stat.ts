@@ -7,7 +7,7 @@ export const statModule: Module = {
   async run(ctx, args) {
     const path = String(args['path']);
     const checksum = args['get_checksum'] ? `\nif [ "$t" = file ]; then sha1sum -- "$p" | cut -d' ' -f1; fi` : '';
-    const result = await ctx.run(`${probeScript(path, false)}${checksum}`);
+    const result = await ctx.run(`${probeScript(path, false)}${checksum}`, { inline: true });
     if (result.rc !== 0) return { changed: false, failed: true, msg: result.stderr.trim() };
     const file = parseProbe(result.stdout);
     const sum = result.stdout.split('\n')[1]?.trim();

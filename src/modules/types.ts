@@ -1,4 +1,5 @@
-import type { ExecResult } from '../connection/shell-session.js';
+import type { ExecOptions, ExecResult } from '../connection/connection.js';
+import type { FileAttributes } from '../connection/file-transfer.js';
 import type { SourcePosition } from '../errors.js';
 import type { Templar } from '../template/templar.js';
 import type { Vars } from '../util/data.js';
@@ -28,6 +29,15 @@ export interface ModuleSpec {
   readonly rawParams?: readonly string[];
 }
 
+/** What a module may pass along with a script: data only (stdin bytes, environment values). */
+export type DataOptions = Pick<ExecOptions, 'stdin' | 'env' | 'inline'>;
+
+export interface TextResult {
+  readonly rc: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
 export interface FileDiff {
   readonly path: string;
   readonly before: string;
@@ -41,8 +51,12 @@ export interface ModuleContext {
   readonly diff: boolean;
   readonly templar: Templar;
   readonly at: SourcePosition;
-  /** Runs a script on the host with the task's become settings. */
-  run(script: string): Promise<ExecResult>;
+  /** Runs a script on the host with the task's become settings; output decoded as UTF-8. */
+  run(script: string, options?: DataOptions): Promise<TextResult>;
+  /** The same, with the output as bytes. */
+  exec(script: string, options?: DataOptions): Promise<ExecResult>;
+  /** Writes bytes to a file on the host (atomically, with its attributes from the start). */
+  put(path: string, bytes: Buffer, attributes: FileAttributes & { readonly createParents?: boolean }): Promise<void>;
   /** A controller-side file for `src`: templates/ or files/ in the role's, playbook's, project's dirs. */
   findFile(kind: 'templates' | 'files', name: string): string | undefined;
 }

@@ -2,7 +2,7 @@
 export const TASK_KEYWORDS = new Set([
   'name', 'when', 'loop', 'with_items', 'loop_control', 'register', 'notify', 'listen', 'changed_when',
   'failed_when', 'ignore_errors', 'tags', 'become', 'become_user', 'sudo', 'sudo_user', 'vars', 'no_log',
-  'check_mode', 'diff', 'args', 'action',
+  'check_mode', 'diff', 'args', 'action', 'timeout',
 ]);
 
 /** Keywords Ansible has that this engine does not run yet: refused, never silently ignored. */

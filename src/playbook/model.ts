@@ -31,6 +31,8 @@ export interface Task {
   readonly noLog: boolean;
   readonly checkMode: boolean | undefined;
   readonly diff: boolean | undefined;
+  /** `timeout:` in seconds: the task is killed after that long (undefined: the configured default). */
+  readonly timeout: number | undefined;
   /** Directories searched for this task's `src` files and templates, in order. */
   readonly searchDirs: readonly string[];
   /** Role name, shown as "role : task" like Ansible. */

@@ -75,6 +75,7 @@ export function parseTask(raw: unknown, at: SourcePosition, catalog: ModuleCatal
     noLog: optionalBool(raw, 'no_log', keyAt) ?? false,
     checkMode: optionalBool(raw, 'check_mode', keyAt),
     diff: optionalBool(raw, 'diff', keyAt),
+    timeout: optionalSeconds(raw, 'timeout', keyAt),
     searchDirs: context.searchDirs,
     role: context.role,
   };
@@ -162,6 +163,15 @@ function optionalBool(raw: Vars, key: string, keyAt: (k: string) => SourcePositi
   const b = toBoolean(raw[key]);
   if (b === undefined) throw new ConfigError(`"${key}" must be a boolean (yes/no, true/false), found ${describeType(raw[key])}`, keyAt(key));
   return b;
+}
+
+/** A whole number of seconds, 0 or more (0: no limit), as Ansible's `timeout` keyword. */
+function optionalSeconds(raw: Vars, key: string, keyAt: (k: string) => SourcePosition): number | undefined {
+  const value = raw[key];
+  if (value === undefined || value === null) return undefined;
+  const n = typeof value === 'number' ? value : typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : NaN;
+  if (!Number.isSafeInteger(n) || n < 0) throw new ConfigError(`"${key}" must be a whole number of seconds (0 for no limit), found ${describeType(value)}`, keyAt(key));
+  return n;
 }
 
 function optionalName(raw: Vars, key: string, keyAt: (k: string) => SourcePosition): string | undefined {

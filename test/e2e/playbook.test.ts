@@ -151,10 +151,10 @@ describe('provision playbooks over real SSH (playground lab)', { skip: labSkipRe
     assert.match(ok.stdout, /"r\.stdout": "0"/);
     const bad = await provision(['-i', inventory, '--become-password-file', wrong, playbook]);
     assert.equal(bad.code, 2);
-    assert.match(bad.stdout, /become \(sudo to root\) failed: .*incorrect password/);
+    assert.match(bad.stdout, /become \(sudo to root\) failed: Incorrect sudo password/);
     const none = await provision(['-i', inventory, playbook]);
     assert.equal(none.code, 2);
-    assert.match(none.stdout, /become \(sudo to root\) failed: sudo: a password is required/);
+    assert.match(none.stdout, /become \(sudo to root\) failed: Missing sudo password/);
     for (const r of [ok, bad, none]) assert.doesNotMatch(r.stdout + r.stderr, new RegExp(password));
   });
 });
