@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { EventBus } from '../../src/engine/event-bus.js';
 import { EVENTS_SCHEMA_VERSION, type HostResultEvent, type RunEvent } from '../../src/engine/events.js';
@@ -8,6 +10,7 @@ import type { TaskOutcome } from '../../src/engine/task-executor.js';
 import type { Task } from '../../src/playbook/model.js';
 import { JsonReporter } from '../../src/ui/json-reporter.js';
 import { PlainReporter } from '../../src/ui/plain-reporter.js';
+import { REPO } from '../helpers/cli.js';
 
 const CENSORED = "the output has been hidden due to the fact that 'no_log: true' was specified for this result";
 const place = { task_id: 'task-2', play_id: 'play-1', host: 'web1' };
@@ -170,5 +173,19 @@ describe('host_result events', () => {
     assert.deepEqual(e.result, { censored: CENSORED, changed: true });
     assert.deepEqual(e.items, [{ item: null, status: 'changed', ignored: false, result: { censored: CENSORED, changed: true } }]);
     assert.equal(e.diff, undefined);
+  });
+});
+
+describe('the documented schema', () => {
+  test('docs/json-output.md documents every event type and every field the events carry', () => {
+    const doc = readFileSync(join(REPO, 'docs/json-output.md'), 'utf8');
+    const end: RunEvent = { type: 'run_end', stats: {}, exit_code: 0, duration_ms: 1 };
+    const diff = result({ diff: [{ path: '/etc/x', before: '', after: 'x' }] });
+    for (const event of [...RUN, end, diff]) {
+      assert.match(doc, new RegExp(`### \`${event.type}\``), `no section for ${event.type}`);
+      const fields = [...Object.keys(event), ...(event.type === 'host_result' ? (event.items ?? []).flatMap(Object.keys) : [])];
+      for (const field of fields) assert.ok(doc.includes(`| \`${field}\``), `${event.type}.${field} is not documented`);
+    }
+    assert.ok(doc.includes(EVENTS_SCHEMA_VERSION));
   });
 });
