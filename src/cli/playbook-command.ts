@@ -84,7 +84,7 @@ export async function playbookCommand(argv: readonly string[], io: Io): Promise<
     .option('-T, --timeout <seconds>', 'SSH connect timeout')
     .option('-v, --verbose', 'more output (-vvvv for the most)', (_: string, n: number) => n + 1, 0)
     .option('--host-key-checking <policy>', 'strict (default), accept-new or off')
-    .option('--output <format>', 'plain (default) or json: one JSON event per line on stdout (docs/json-output.md)')
+    .option('--output <format>', 'plain (the default: Ansible-style lines, live on a terminal) or json (one JSON event per line, docs/json-output.md)')
     .option('--syntax-check', 'check the playbooks and stop')
     .option('--list-hosts', 'list the hosts each play would run on')
     .option('--list-tasks', 'list the tasks of each play')
