@@ -3,7 +3,8 @@ import { dirname, join, resolve } from 'node:path';
 import { loadProjectConfig, type ProjectConfig } from '../config/project-config.js';
 import type { HostKeyPolicy } from '../connection/known-hosts.js';
 import { defaultKnownHostsFiles } from '../engine/connections.js';
-import type { Reporter } from '../engine/reporter.js';
+import { EventBus } from '../engine/event-bus.js';
+import type { RunEvent } from '../engine/events.js';
 import { runPlaybooks } from '../engine/run.js';
 import { ConfigError, UsageError } from '../errors.js';
 import { applyVarsDirs, loadInventory } from '../inventory/load.js';
@@ -15,11 +16,11 @@ import { type Playbook, taskTitle } from '../playbook/model.js';
 import { validatePlaybooks } from '../playbook/validate.js';
 import { Templar } from '../template/templar.js';
 import { toBoolean } from '../util/data.js';
-import { PlainReporter } from '../ui/plain-reporter.js';
 import { parseExtraVars } from './extra-vars.js';
 import type { Io } from './lab-command.js';
 import { collect, newProgram, parseWith } from './options.js';
 import { promptSecret } from './prompt.js';
+import { parseOutputFormat, reporterFor } from './reporter-choice.js';
 import { VERSION } from './version.js';
 
 interface Options {
@@ -49,6 +50,7 @@ interface Options {
   listHosts?: boolean;
   listTasks?: boolean;
   hostKeyChecking?: string;
+  output?: string;
 }
 
 /** `provision [options] PLAYBOOK...`, shaped like ansible-playbook. */
@@ -82,6 +84,7 @@ export async function playbookCommand(argv: readonly string[], io: Io): Promise<
     .option('-T, --timeout <seconds>', 'SSH connect timeout')
     .option('-v, --verbose', 'more output (-vvvv for the most)', (_: string, n: number) => n + 1, 0)
     .option('--host-key-checking <policy>', 'strict (default), accept-new or off')
+    .option('--output <format>', 'plain (the default: Ansible-style lines, live on a terminal) or json (one JSON event per line, docs/json-output.md)')
     .option('--syntax-check', 'check the playbooks and stop')
     .option('--list-hosts', 'list the hosts each play would run on')
     .option('--list-tasks', 'list the tasks of each play')
@@ -102,6 +105,10 @@ async function run(playbookArgs: string[], opts: Options, io: Io): Promise<numbe
   const taskTimeout = process.env['PROVISION_TASK_TIMEOUT'] ?? process.env['ANSIBLE_TASK_TIMEOUT'] ?? config.settings['task_timeout'] ?? '0';
   const taskTimeoutSeconds = taskTimeout === '0' ? 0 : positiveInt(taskTimeout, 'task_timeout');
   const extraVars = parseExtraVars(opts.extraVars ?? []);
+  const output = parseOutputFormat(opts.output);
+  if (output === 'json' && (opts.syntaxCheck || opts.listHosts || opts.listTasks)) {
+    throw new UsageError('--output json is for runs, not --syntax-check, --list-hosts or --list-tasks');
+  }
 
   // Everything is read and checked before the first connection.
   const sources = [...(opts.inventory ?? []), ...(opts.inventoryFile ?? [])];
@@ -130,16 +137,14 @@ async function run(playbookArgs: string[], opts: Options, io: Io): Promise<numbe
 
   const password = opts.connectionPasswordFile ? readSecret(opts.connectionPasswordFile) : opts.askPass ? await promptSecret('SSH password: ') : undefined;
   const becomePassword = opts.becomePasswordFile ? readSecret(opts.becomePasswordFile) : opts.askBecomePass ? await promptSecret('BECOME password: ') : undefined;
-  const live = process.stdout.isTTY && !process.env['CI'];
-  // listr2 is loaded only for the live view: plain runs (CI, pipes, benchmarks) start faster.
-  const reporter: Reporter = live
-    ? new (await import('../ui/listr-reporter.js')).ListrReporter(opts.verbose)
-    : new PlainReporter(io.out, io.err, opts.verbose);
+  const events = new EventBus<RunEvent>();
+  const reporter = await reporterFor(output, opts.verbose, io);
+  events.subscribe((event) => reporter.handle(event));
   const stats = await runPlaybooks({
     inventory,
     playbooks,
     extraVars,
-    reporter,
+    events,
     projectDir,
     templar,
     check: Boolean(opts.check),
@@ -161,7 +166,7 @@ async function run(playbookArgs: string[], opts: Options, io: Io): Promise<numbe
       hostKeyPolicy: hostKeyPolicy(opts.hostKeyChecking, config),
       knownHostsFiles: defaultKnownHostsFiles(),
     },
-  });
+  }).finally(() => reporter.close());
   return stats.exitCode();
 }
 

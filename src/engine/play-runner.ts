@@ -9,11 +9,12 @@ import type { Templar } from '../template/templar.js';
 import type { Vars } from '../util/data.js';
 import { mapLimit } from '../util/process.js';
 import type { ConnectionPool } from './connections.js';
-import type { Reporter } from './reporter.js';
-import type { Stats } from './stats.js';
+import type { EventBus } from './event-bus.js';
+import type { RunEvent } from './events.js';
+import { hostResultEvent } from './host-result-event.js';
 import { isInterrupted } from './interrupt.js';
 import { isSelected } from './tags.js';
-import { executeTask, type TaskOutcome, visible } from './task-executor.js';
+import { executeTask, type TaskOutcome } from './task-executor.js';
 import type { Variables } from './variables.js';
 
 export interface RunSettings {
@@ -35,8 +36,10 @@ export interface RunState {
   readonly variables: Variables;
   readonly pool: ConnectionPool;
   readonly templar: Templar;
-  readonly reporter: Reporter;
-  readonly stats: Stats;
+  /** Everything the run reports goes out here, and only here. */
+  readonly events: EventBus<RunEvent>;
+  /** A new id, unique in the run, for a play or a task. */
+  readonly newId: (kind: 'play' | 'task') => string;
   readonly settings: RunSettings;
   /** Hosts that failed or were unreachable: out for the rest of the run. */
   readonly removed: Set<string>;
@@ -44,20 +47,27 @@ export interface RunState {
 
 /** One play with the linear strategy: every active host finishes a task before the next starts. */
 export async function runPlay(play: Play, state: RunState): Promise<void> {
-  const { reporter, settings } = state;
-  reporter.playStart(play.name);
-  let active = selectHosts(state.inventory, play.hosts).filter((h) => (!settings.limit || settings.limit.has(h)) && !state.removed.has(h));
-  if (active.length === 0) {
-    reporter.warning(`no hosts matched for play "${play.name}" (hosts: ${play.hosts})`);
-    return;
-  }
-  for (const h of active) state.stats.touch(h);
+  const { events, settings } = state;
+  const playId = state.newId('play');
+  const started = performance.now();
+  const active = selectHosts(state.inventory, play.hosts).filter((h) => (!settings.limit || settings.limit.has(h)) && !state.removed.has(h));
+  events.emit({ type: 'play_start', play_id: playId, name: play.name, pattern: play.hosts, hosts: active });
+  if (active.length === 0) events.emit({ type: 'warning', message: `no hosts matched for play "${play.name}" (hosts: ${play.hosts})` });
+  else await runTasks(play, playId, active, state);
+  events.emit({ type: 'play_end', play_id: playId, duration_ms: Math.round(performance.now() - started) });
+}
+
+async function runTasks(play: Play, playId: string, playHosts: readonly string[], state: RunState): Promise<void> {
+  const { events, settings } = state;
+  let active = playHosts;
   const varsFiles: Vars = Object.assign({}, ...play.varsFiles.map((f) => readVarsFile(f.path)));
   const notified = new Map<string, Set<string>>();
 
   const runOnHosts = async (task: Task, hosts: readonly string[], kind: 'task' | 'handler'): Promise<void> => {
-    reporter.taskStart(title(task, play, state.templar), kind, hosts);
+    const taskId = state.newId('task');
+    events.emit({ type: 'task_start', task_id: taskId, play_id: playId, name: title(task, play, state.templar), kind, action: task.module, hosts });
     await mapLimit(hosts, settings.forks, async (host) => {
+      const started = performance.now();
       const outcome = await executeTask({
         task,
         host,
@@ -69,12 +79,15 @@ export async function runPlay(play: Play, state: RunState): Promise<void> {
         timeoutMs: task.timeout !== undefined ? task.timeout * 1000 : settings.taskTimeoutMs,
         connect: () => state.pool.get(host, state.variables.inventoryVarsOf(host), play.remoteUser),
       });
+      // Killed by Ctrl-C: the run is ending, as ansible-playbook's does, without more results.
+      if (isInterrupted()) return;
       record(host, task, outcome, state, notified);
+      events.emit(hostResultEvent({ task_id: taskId, play_id: playId, host }, task, outcome, performance.now() - started));
     });
   };
 
   if (play.gatherFacts) {
-    await gatherFacts(play, active, state);
+    await gatherFacts(play, playId, active, state);
     active = active.filter((h) => !state.removed.has(h));
   }
   for (const task of play.tasks) {
@@ -83,7 +96,7 @@ export async function runPlay(play: Play, state: RunState): Promise<void> {
     if (active.length === 0) break;
     await runOnHosts(task, active, 'task');
     active = active.filter((h) => !state.removed.has(h));
-    if (active.length === 0) reporter.noHostsLeft();
+    if (active.length === 0) events.emit({ type: 'no_hosts_left', play_id: playId });
   }
   // Handlers: once per host, in definition order, only where a change notified them.
   for (const handler of play.handlers) {
@@ -114,21 +127,9 @@ function becomeFor(host: string, task: Task, play: Play, state: RunState): Becom
   };
 }
 
+/** What a result changes for the rest of the run: facts, register, notified handlers, hosts out. */
 function record(host: string, task: Task, outcome: TaskOutcome, state: RunState, notified: Map<string, Set<string>>): void {
-  // Killed by Ctrl-C: the run is ending, as ansible-playbook's does, without more results.
-  if (isInterrupted()) return;
-  const { stats, reporter, variables } = state;
-  for (const line of outcome.items) reporter.hostResult(line);
-  // A loop shows one line per item and no line for the whole task, as Ansible's output does.
-  if (outcome.items.length === 0 || outcome.status === 'unreachable') reporter.hostResult({
-    host,
-    status: outcome.status,
-    result: visible(outcome.result, task),
-    ignored: outcome.ignored,
-    show: task.module === 'debug',
-    ...(outcome.diff ? { diff: outcome.diff } : {}),
-  });
-  stats.count(host, outcome.status, outcome.ignored, outcome.result['changed'] === true);
+  const { variables } = state;
   if (outcome.facts) variables.setHostFacts(host, outcome.facts);
   if (task.register) variables.setHostFacts(host, { [task.register]: outcome.result });
   if (outcome.status === 'changed') {
@@ -141,9 +142,11 @@ function record(host: string, task: Task, outcome: TaskOutcome, state: RunState,
 }
 
 /** Facts in one round trip per host; a host already gathered in this run is not asked again. */
-async function gatherFacts(play: Play, hosts: readonly string[], state: RunState): Promise<void> {
-  state.reporter.taskStart('Gathering Facts', 'task', hosts);
+async function gatherFacts(play: Play, playId: string, hosts: readonly string[], state: RunState): Promise<void> {
+  const taskId = state.newId('task');
+  state.events.emit({ type: 'task_start', task_id: taskId, play_id: playId, name: 'Gathering Facts', kind: 'task', action: 'gather_facts', hosts });
   await mapLimit(hosts, state.settings.forks, async (host) => {
+    const started = performance.now();
     let outcome: { status: 'ok' | 'failed' | 'unreachable'; result: Vars };
     if (state.variables.hasFacts(host)) {
       outcome = { status: 'ok', result: { changed: false } };
@@ -159,8 +162,17 @@ async function gatherFacts(play: Play, hosts: readonly string[], state: RunState
         outcome = { status: unreachable ? 'unreachable' : 'failed', result: { changed: false, msg: (err as Error).message, ...(unreachable ? { unreachable: true } : { failed: true }) } };
       }
     }
-    state.reporter.hostResult({ host, status: outcome.status, result: outcome.result });
-    state.stats.count(host, outcome.status);
     if (outcome.status !== 'ok') state.removed.add(host);
+    state.events.emit({
+      type: 'host_result',
+      task_id: taskId,
+      play_id: playId,
+      host,
+      status: outcome.status,
+      changed: false,
+      ignored: false,
+      duration_ms: Math.round(performance.now() - started),
+      result: outcome.result,
+    });
   });
 }

@@ -1,7 +1,8 @@
 import type { FileDiff } from '../modules/types.js';
 import type { Vars } from '../util/data.js';
-import type { Stats, TaskStatus } from './stats.js';
+import type { RunEvent, TaskStatus } from './events.js';
 
+/** One line's worth of a result as the displays print it: a task's result, or one loop item's. */
 export interface HostResult {
   readonly host: string;
   readonly status: TaskStatus;
@@ -15,15 +16,10 @@ export interface HostResult {
   readonly diff?: readonly FileDiff[];
 }
 
-/** What the engine tells the world; reporters only display it. */
+/** A display of the event stream (plain lines, the live view, JSON lines). */
 export interface Reporter {
-  playStart(name: string): void;
-  /** A task begins on these hosts; each will report exactly one result (loops report items first). */
-  taskStart(title: string, kind: 'task' | 'handler', hosts: readonly string[]): void;
-  hostResult(result: HostResult): void;
-  noHostsLeft(): void;
-  warning(message: string): void;
-  recap(stats: Stats): void;
-  /** Waits for the display to finish (the live view). */
+  /** Subscribed to the run's events: called for each, in order, as it happens. */
+  handle(event: RunEvent): void;
+  /** Waits for the display to finish (the live view draws asynchronously); safe after a failed run. */
   close(): Promise<void>;
 }

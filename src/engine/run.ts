@@ -4,9 +4,10 @@ import type { Playbook } from '../playbook/model.js';
 import { Templar } from '../template/templar.js';
 import type { Vars } from '../util/data.js';
 import { type ConnectionOptions, ConnectionPool } from './connections.js';
+import type { EventBus } from './event-bus.js';
+import type { RunEvent } from './events.js';
 import { trackPool } from './interrupt.js';
 import { type RunSettings, runPlay } from './play-runner.js';
-import type { Reporter } from './reporter.js';
 import { Stats } from './stats.js';
 import { Variables } from './variables.js';
 
@@ -15,15 +16,19 @@ export interface RunOptions extends RunSettings {
   readonly playbooks: readonly Playbook[];
   readonly extraVars: Vars;
   readonly connection: ConnectionOptions;
-  readonly reporter: Reporter;
+  /** The run reports only through these events; displays subscribe to them. */
+  readonly events: EventBus<RunEvent>;
   readonly projectDir: string;
   readonly templar?: Templar;
 }
 
-/** Runs validated playbooks in order, then prints the recap. Returns the stats (and so the exit code). */
+/** Runs validated playbooks in order, then emits the recap. Returns the stats (and so the exit code). */
 export async function runPlaybooks(options: RunOptions): Promise<Stats> {
+  const { events } = options;
+  const started = performance.now();
   const templar = options.templar ?? new Templar();
   const stats = new Stats();
+  const unsubscribe = events.subscribe((event) => stats.observe(event));
   const variables = new Variables(options.inventory, options.extraVars, {
     ansible_check_mode: options.check,
     ansible_diff_mode: options.diff,
@@ -33,20 +38,28 @@ export async function runPlaybooks(options: RunOptions): Promise<Stats> {
   const pool = new ConnectionPool(options.connection);
   const untrack = trackPool(pool);
   const removed = new Set<string>();
+  const newId = idSequence();
+  events.emit({ type: 'run_start', playbooks: options.playbooks.map((p) => p.file), check: options.check, diff: options.diff, forks: options.forks });
   try {
     for (const playbook of options.playbooks) {
       const dir = dirname(resolve(playbook.file));
       variables.setMagic('playbook_dir', dir);
       templar.setFileBases([dir, options.projectDir]);
       for (const play of playbook.plays) {
-        await runPlay(play, { inventory: options.inventory, variables, pool, templar, reporter: options.reporter, stats, settings: options, removed });
+        await runPlay(play, { inventory: options.inventory, variables, pool, templar, events, newId, settings: options, removed });
       }
     }
   } finally {
     untrack();
+    unsubscribe();
     await pool.closeAll();
   }
-  options.reporter.recap(stats);
-  await options.reporter.close();
+  events.emit({ type: 'run_end', stats: stats.snapshot(), exit_code: stats.exitCode(), duration_ms: Math.round(performance.now() - started) });
   return stats;
+}
+
+/** Ids in run order (play-1, task-1, task-2, …): unique in the run, opaque to readers. */
+function idSequence(): (kind: 'play' | 'task') => string {
+  const counts = { play: 0, task: 0 };
+  return (kind) => `${kind}-${++counts[kind]}`;
 }

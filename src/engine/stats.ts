@@ -1,16 +1,9 @@
-/** Per-host counters for PLAY RECAP, counted as Ansible does: ok includes changed. */
-export interface HostStats {
-  ok: number;
-  changed: number;
-  unreachable: number;
-  failed: number;
-  skipped: number;
-  rescued: number;
-  ignored: number;
-}
+import type { HostStats, RunEvent, TaskStatus } from './events.js';
 
-export type TaskStatus = 'ok' | 'changed' | 'failed' | 'skipped' | 'unreachable';
+// Other modules import these two from here; their definition is part of the event schema.
+export type { HostStats, TaskStatus } from './events.js';
 
+/** The recap counters, kept from the event stream: the engine emits, this only listens. */
 export class Stats {
   readonly hosts = new Map<string, HostStats>();
 
@@ -21,6 +14,12 @@ export class Stats {
       this.hosts.set(host, s);
     }
     return s;
+  }
+
+  /** A subscriber: a play's hosts appear in the recap even if no task ran; each result counts once. */
+  observe(event: RunEvent): void {
+    if (event.type === 'play_start') for (const host of event.hosts) this.touch(host);
+    else if (event.type === 'host_result') this.count(event.host, event.status, event.ignored, event.changed);
   }
 
   touch(host: string): void {
@@ -41,6 +40,11 @@ export class Stats {
       s.ignored++;
       if (changed) s.changed++;
     } else s.failed++;
+  }
+
+  /** A copy for the run_end event, hosts in the order they first appeared. */
+  snapshot(): Record<string, HostStats> {
+    return Object.fromEntries([...this.hosts].map(([host, s]) => [host, { ...s }]));
   }
 
   /** ansible-playbook's exit code: 4 if any host was unreachable, else 2 if any failed, else 0. */

@@ -1,4 +1,5 @@
 import { createTwoFilesPatch } from 'diff';
+import type { HostResultEvent } from '../engine/events.js';
 import type { HostResult } from '../engine/reporter.js';
 import type { FileDiff } from '../modules/types.js';
 import type { Vars } from '../util/data.js';
@@ -22,6 +23,8 @@ function sortKeys(value: unknown): unknown {
 }
 
 function itemLabel(item: unknown): string {
+  // null is what a no_log loop's items become; Python, and so Ansible, calls it None.
+  if (item === null) return 'None';
   return typeof item === 'string' ? item : JSON.stringify(item);
 }
 
@@ -48,6 +51,19 @@ export function resultLines(r: HostResult, verbosity: number): string[] {
       return r.ignored && !r.hasItem ? [line, '...ignoring'] : [line];
     }
   }
+}
+
+/**
+ * The lines Ansible prints for one host_result: a line per loop item and none for the whole loop
+ * (unless it never got to its items, or the host was unreachable), else the task's line.
+ * `action` is the task's module: debug shows its message without -v.
+ */
+export function hostResultLines(event: HostResultEvent, action: string, verbosity: number): string[] {
+  const { host, status, result, ignored } = event;
+  const items = event.items ?? [];
+  const lines = items.flatMap((i) => resultLines({ host, status: i.status, result: i.result, item: i.item, hasItem: true, ignored: i.ignored }, verbosity));
+  if (items.length === 0 || status === 'unreachable') lines.push(...resultLines({ host, status, result, ignored, show: action === 'debug' }, verbosity));
+  return lines;
 }
 
 /** --diff output: a unified diff per changed file. */

@@ -1,39 +1,47 @@
-import type { HostResult, Reporter } from '../engine/reporter.js';
-import type { Stats } from '../engine/stats.js';
-import { diffText, resultLines } from './format.js';
+import type { RunEvent } from '../engine/events.js';
+import type { Reporter } from '../engine/reporter.js';
+import { diffText, hostResultLines } from './format.js';
 import { banner, recapBlock } from './recap.js';
 
 /** Plain lines like ansible-playbook's (for pipes, CI, Vagrant and Molecule). */
 export class PlainReporter implements Reporter {
+  /** Each task's module, by task id: how a result is shown depends on it (debug). */
+  private readonly actions = new Map<string, string>();
+
   constructor(
     private readonly write: (text: string) => void,
     private readonly warn: (text: string) => void,
     private readonly verbosity: number,
   ) {}
 
-  playStart(name: string): void {
-    this.write(`\n${banner(`PLAY [${name}]`)}\n`);
-  }
-
-  taskStart(title: string, kind: 'task' | 'handler', _hosts: readonly string[]): void {
-    this.write(`\n${banner(`${kind === 'handler' ? 'RUNNING HANDLER' : 'TASK'} [${title}]`)}\n`);
-  }
-
-  hostResult(result: HostResult): void {
-    if (result.diff && result.diff.length > 0) this.write(`${diffText(result.diff)}\n`);
-    for (const line of resultLines(result, this.verbosity)) this.write(`${line}\n`);
-  }
-
-  noHostsLeft(): void {
-    this.write(`\n${banner('NO MORE HOSTS LEFT')}\n`);
-  }
-
-  warning(message: string): void {
-    this.warn(`[WARNING]: ${message}\n`);
-  }
-
-  recap(stats: Stats): void {
-    this.write(recapBlock(stats));
+  handle(event: RunEvent): void {
+    switch (event.type) {
+      case 'play_start':
+        this.write(`\n${banner(`PLAY [${event.name}]`)}\n`);
+        break;
+      case 'task_start':
+        this.actions.set(event.task_id, event.action);
+        this.write(`\n${banner(`${event.kind === 'handler' ? 'RUNNING HANDLER' : 'TASK'} [${event.name}]`)}\n`);
+        break;
+      case 'host_result':
+        if (event.diff && event.diff.length > 0) this.write(`${diffText(event.diff)}\n`);
+        for (const line of hostResultLines(event, this.actions.get(event.task_id) ?? '', this.verbosity)) this.write(`${line}\n`);
+        break;
+      case 'no_hosts_left':
+        this.write(`\n${banner('NO MORE HOSTS LEFT')}\n`);
+        break;
+      case 'warning':
+        this.warn(`[WARNING]: ${event.message}\n`);
+        break;
+      case 'play_end':
+        this.actions.clear();
+        break;
+      case 'run_end':
+        this.write(recapBlock(event.stats));
+        break;
+      case 'run_start':
+        break;
+    }
   }
 
   async close(): Promise<void> {}

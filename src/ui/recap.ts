@@ -1,4 +1,4 @@
-import type { HostStats, Stats } from '../engine/stats.js';
+import type { HostStats } from '../engine/events.js';
 
 /** One PLAY RECAP line, byte for byte as Ansible's default callback prints it without colour. */
 export function recapLine(host: string, s: HostStats): string {
@@ -20,7 +20,7 @@ export function banner(title: string): string {
 }
 
 /** The whole PLAY RECAP block, hosts sorted by name as Ansible prints them. */
-export function recapBlock(stats: Stats): string {
-  const hosts = [...stats.hosts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+export function recapBlock(stats: Readonly<Record<string, HostStats>>): string {
+  const hosts = Object.entries(stats).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   return `\n${banner('PLAY RECAP')}\n${hosts.map(([host, s]) => `${recapLine(host, s)}\n`).join('')}\n`;
 }

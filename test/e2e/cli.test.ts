@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, lstatSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { BIN, REPO, runCli } from '../helpers/cli.js';
+import { runOnPty } from '../helpers/pty.js';
 
 const PLAYGROUND = join(REPO, 'inventories/playground.yml');
 
@@ -65,17 +66,26 @@ describe('the CLI without a lab', () => {
     assert.equal(host.ansible_ssh_user, 'vagrant');
   });
 
-  test('on a terminal the run is shown live with listr2, and still ends with the recap', { skip: existsSync('/usr/bin/script') ? false : 'needs script(1) from util-linux for a pty' }, async () => {
+  test('on a terminal the run is shown live with listr2, loops included, and ends with the recap', {
+    skip: existsSync('/usr/bin/script') ? false : 'needs script(1) from util-linux for a pty',
+    timeout: 30_000,
+  }, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'provision-tty-'));
     try {
-      const command = `stty cols 120 rows 50; exec "${process.execPath}" "${BIN}" -i ${join(REPO, 'test/fixtures/local-inventory.ini')} -e target_dir=${dir} -e count=1 ${join(REPO, 'test/fixtures/playbooks/local.yml')}`;
+      const playbooks = ['local.yml', 'local-loops.yml'].map((p) => join(REPO, 'test/fixtures/playbooks', p)).join(' ');
+      // A view that never ends (it did, with a loop task) is killed well before the test's timeout.
+      const command = `exec timeout --foreground -s KILL 15 "${process.execPath}" "${BIN}" -i ${join(REPO, 'test/fixtures/local-inventory.ini')} -e target_dir=${dir} -e count=1 ${playbooks}`;
       const { CI: _ci, ...env } = process.env;
-      const r = spawnSync('script', ['-qec', command, '/dev/null'], { cwd: REPO, env, encoding: 'utf8' });
-      assert.equal(r.status, 0, r.stdout + r.stderr);
-      const screen = r.stdout.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '').replace(/\r/g, '');
-      assert.match(screen, /✔ TASK \[A rendered file\]/);
-      assert.match(screen, /✔ changed: \[localhost\]/);
-      assert.match(screen, /PLAY RECAP \*+\nlocalhost {18}: ok=5 {4}changed=4/);
+      const r = await runOnPty(command, { cwd: REPO, env, deadlineMs: 20_000 });
+      // timeout(1) exits 137 when it had to kill the run.
+      assert.ok(!r.killed && r.code !== 137, `the live view did not end within 15 s:\n${r.screen.slice(-2000)}`);
+      assert.equal(r.code, 0, r.screen.slice(-3000));
+      assert.match(r.screen, /✔ TASK \[A rendered file\]/);
+      assert.match(r.screen, /✔ changed: \[localhost\]/);
+      assert.match(r.screen, /✔ TASK \[A loop with a skipped item\]\n {2}✔ changed: \[localhost\] => \(item=one\)\n {4}skipping: \[localhost\] => \(item=two\) ?\n {4}changed: \[localhost\] => \(item=three\)\n/);
+      assert.match(r.screen, /✔ TASK \[A loop with a failed item, ignored\]\n {2}✔ changed: \[localhost\] => \(item=good\)\n {4}failed: \[localhost\] \(item=bad\)/);
+      assert.match(r.screen, /✔ TASK \[After the loops\]/);
+      assert.match(r.screen, /PLAY RECAP \*+\nlocalhost {18}: ok=8 {4}changed=6 {4}unreachable=0 {4}failed=0 {4}skipped=0 {4}rescued=0 {4}ignored=1/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
