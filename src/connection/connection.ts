@@ -34,6 +34,8 @@ export interface ExecResult {
   readonly stderr: Buffer;
   /** The task was killed because it ran past `timeoutMs`. */
   readonly timedOut: boolean;
+  /** Why the kill of a timed-out task could not be made (it may still run on the host). */
+  readonly killError?: string | undefined;
 }
 
 export interface PutOptions {

@@ -8,7 +8,9 @@ export class LocalConnection extends ShellConnection {
 
   private readonly local: ShellOpener = {
     open: (command) => {
-      const child = spawn('/bin/sh', ['-c', command], { stdio: ['pipe', 'pipe', 'pipe'] });
+      // A session of its own (as sshd gives each channel): killing the session's group on a
+      // timeout must never reach the controller's own group.
+      const child = spawn('/bin/sh', ['-c', command], { stdio: ['pipe', 'pipe', 'pipe'], detached: true });
       this.children.add(child);
       child.on('close', () => this.children.delete(child));
       const streams: ShellStreams = {

@@ -32,23 +32,36 @@ export const MAX_OUTPUT_BYTES = 64 * 1024 * 1024;
 export const MAX_SCRIPT_BYTES = 120 * 1024;
 
 export const BOOTSTRAP = `
-__pv_d=$(mktemp -d "\${TMPDIR:-/tmp}/.provision-XXXXXXXX") || exit 97
+__pv_t="\${TMPDIR:-/tmp}"
+__pv_d=$(mktemp -d "$__pv_t/.provision-XXXXXXXX") || exit 97
 trap 'rm -rf -- "$__pv_d"' EXIT
 trap 'exit 129' HUP
 trap 'exit 143' TERM
-__pv_s=
-if command -v setsid >/dev/null 2>&1; then __pv_s=setsid; fi
+# Tools by absolute path: a task's environment (PATH, IFS) must not change how the session works.
+__pv_b=$(command -v base64) || exit 96
+__pv_h=$(command -v head) || exit 96
+__pv_s=$(command -v setsid) || __pv_s=
 __pv_g=$$
 if [ -r /proc/$$/stat ]; then read -r __pv_x __pv_x __pv_x __pv_x __pv_g __pv_x </proc/$$/stat; fi
+# Decodes every value before exporting any, then exports them all.
 __pv_env() {
-  while read -r __pv_k __pv_v; do
-    __pv_v=$(printf '%s' "$__pv_v" | base64 -d; echo x)
-    export "$__pv_k=\${__pv_v%x}"
+  __pv_n=0
+  while IFS=' ' read -r __pv_k __pv_v; do
+    __pv_n=$((__pv_n + 1))
+    eval "__pv_k$__pv_n=\\$__pv_k"
+    __pv_v=$(printf '%s' "$__pv_v" | "$__pv_b" -d; echo x)
+    eval "__pv_v$__pv_n=\\\${__pv_v%x}"
+  done
+  while [ $__pv_n -gt 0 ]; do
+    eval "export \\"\\$__pv_k$__pv_n=\\$__pv_v$__pv_n\\""
+    __pv_n=$((__pv_n - 1))
   done
 }
 __pv() {
+  # A task may have removed the session's directory (rm -rf /tmp/*): make a new one.
+  if [ ! -d "$__pv_d" ]; then __pv_d=$(mktemp -d "$__pv_t/.provision-XXXXXXXX") || exit 97; fi
   __pv_i=/dev/null
-  if [ "$3" = 1 ]; then __pv_i="$__pv_d/i"; base64 -d <&5 >"$__pv_i"; fi
+  if [ "$3" = 1 ]; then __pv_i="$__pv_d/i"; "$__pv_b" -d <&5 >"$__pv_i"; fi
   printf '%s S %s\\n' "$__pv_m" "$1"
   if [ "$2" = s ]; then
     __pv_e="$__pv_d/e"
@@ -69,10 +82,10 @@ __pv() {
     printf '%s P %s %s\\n' "$__pv_m" "$1" "$__pv_p"
     wait $__pv_p
     __pv_r=$?
-    if [ -s "$__pv_o" ]; then head -c ${MAX_OUTPUT_BYTES} -- "$__pv_o"; : >"$__pv_o"; fi
+    if [ -s "$__pv_o" ]; then "$__pv_h" -c ${MAX_OUTPUT_BYTES} -- "$__pv_o"; : >"$__pv_o"; fi
   fi
   printf '\\n%s E %s\\n' "$__pv_m" "$1"
-  if [ -s "$__pv_e" ]; then head -c ${MAX_OUTPUT_BYTES} -- "$__pv_e"; : >"$__pv_e"; fi
+  if [ -s "$__pv_e" ]; then "$__pv_h" -c ${MAX_OUTPUT_BYTES} -- "$__pv_e"; : >"$__pv_e"; fi
   printf '\\n%s F %s %d\\n' "$__pv_m" "$1" "$__pv_r"
   if [ "$3" = 1 ]; then : >"$__pv_i"; fi
 }
@@ -83,6 +96,7 @@ __pv() {
  * Run through a second channel, as the same user, while the session is busy.
  */
 export function killScript(pgid: number): string {
+  if (!Number.isSafeInteger(pgid) || pgid <= 1) throw new Error(`refusing to kill process group ${pgid}`);
   return [
     `g=${pgid}`,
     'kill -TERM -$g 2>/dev/null || kill -TERM $g 2>/dev/null || exit 0',
@@ -118,7 +132,10 @@ export function frame(input: FrameInput): string {
   if (input.script.includes('\0')) throw new Error('a script cannot contain a NUL byte');
   if (Buffer.byteLength(input.script) > MAX_SCRIPT_BYTES) throw new Error(`a script is limited to ${MAX_SCRIPT_BYTES} bytes (pass data as stdin)`);
   const env = Object.entries(input.env ?? {});
-  for (const [name] of env) if (!ENV_NAME.test(name)) throw new Error(`invalid environment variable name: ${JSON.stringify(name)}`);
+  for (const [name, value] of env) {
+    if (!ENV_NAME.test(name)) throw new Error(`invalid environment variable name: ${JSON.stringify(name)}`);
+    if (value.includes('\0')) throw new Error(`environment variable ${name} cannot contain a NUL byte`);
+  }
   const end = `PROVISION_END_${randomBytes(8).toString('hex')}`;
   let text = `__pv ${input.id} ${input.inline ? 's' : 'i'} ${input.stdin ? 1 : 0} ${env.length > 0 ? 1 : 0} ${shellQuote(input.script)}`;
   let bodies = '';

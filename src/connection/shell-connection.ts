@@ -15,7 +15,14 @@ export interface ShellOpener {
  * transport before the host is called unreachable; a task that had started when its session
  * died is never run twice.
  */
+/**
+ * Sessions kept open per connection. sshd allows 10 channels per connection (MaxSessions): the
+ * rest stay free for the channels that kill a timed-out task.
+ */
+const MAX_SESSIONS = 6;
+
 export abstract class ShellConnection implements Connection {
+  /** By become user ('' for none), in order of last use (a Map keeps insertion order). */
   private readonly sessions = new Map<string, Promise<ShellSession>>();
 
   constructor(
@@ -91,6 +98,14 @@ export abstract class ShellConnection implements Connection {
     for (const s of open) if (s.status === 'fulfilled') s.value.destroy();
   }
 
+  /** At the cap, the session unused for longest goes (one task runs at a time per host, so it is idle). */
+  private closeLeastRecentlyUsed(): void {
+    if (this.sessions.size < MAX_SESSIONS) return;
+    const [key, oldest] = this.sessions.entries().next().value as [string, Promise<ShellSession>];
+    this.sessions.delete(key);
+    oldest.then((s) => s.destroy(), () => undefined);
+  }
+
   private unreachable(err: unknown): Error {
     if (err instanceof BecomeError || err instanceof UnreachableError) return err;
     return new UnreachableError(`${this.name}: ${(err as Error).message}`);
@@ -101,12 +116,15 @@ export abstract class ShellConnection implements Connection {
     const key = user ?? '';
     const existing = this.sessions.get(key);
     if (existing) {
+      this.sessions.delete(key);
+      this.sessions.set(key, existing);
       return existing.then((s) => {
         if (!s.closed) return s;
         if (this.sessions.get(key) === existing) this.sessions.delete(key);
         return this.session(options);
       });
     }
+    this.closeLeastRecentlyUsed();
     const started = this.startSession(user, options.becomePassword);
     this.sessions.set(key, started);
     started.catch(() => {

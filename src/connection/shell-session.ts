@@ -45,7 +45,11 @@ interface Pending {
   /** A kill was asked for (timeout or Ctrl-C), and whether it has been sent. */
   killWanted: boolean;
   killSent: Promise<void> | undefined;
+  killError: string | undefined;
   timedOut: boolean;
+  /** How far the output has been searched for each separator (so large outputs stay linear). */
+  scanE: number;
+  scanF: number;
   timer: NodeJS.Timeout | undefined;
 }
 
@@ -146,7 +150,10 @@ export class ShellSession {
     const inline = options.inline === true;
     const text = frame({ id, inline, script, stdin: options.stdin, env: options.env });
     return new Promise<ExecResult>((resolve, reject) => {
-      const p: Pending = { id, inline, resolve, reject, started: false, pgid: undefined, killWanted: false, killSent: undefined, timedOut: false, timer: undefined };
+      const p: Pending = {
+        id, inline, resolve, reject, started: false, pgid: undefined, killWanted: false, killSent: undefined, killError: undefined,
+        timedOut: false, timer: undefined, scanE: 0, scanF: 0,
+      };
       if (options.timeoutMs && options.timeoutMs > 0) {
         p.timer = setTimeout(() => {
           p.timedOut = true;
@@ -164,7 +171,11 @@ export class ShellSession {
     if (p.killSent) return;
     const group = p.inline ? this.sessionGroup : p.pgid;
     if (group === undefined) return; // asked again when the group id arrives
-    p.killSent = this.killGroup(group).catch(() => undefined);
+    // A kill that cannot be made ends the session: never wait on, or report as killed, a task that runs on.
+    p.killSent = this.killGroup(group).catch((err: Error) => {
+      p.killError = err.message;
+      this.streams.destroy();
+    });
   }
 
   private settle(): void {
@@ -202,11 +213,17 @@ export class ShellSession {
       if (p.killWanted) this.kill(p);
     }
     const sepE = Buffer.from(`\n${m} E ${p.id}\n`);
-    const stdoutEnd = this.out.indexOf(sepE);
-    if (stdoutEnd < 0) return;
+    const stdoutEnd = this.out.indexOf(sepE, p.scanE);
+    if (stdoutEnd < 0) {
+      p.scanE = Math.max(0, this.out.length - sepE.length);
+      return;
+    }
     const sepF = `\n${m} F ${p.id} `;
-    const stderrEnd = this.out.indexOf(sepF, stdoutEnd + sepE.length);
-    if (stderrEnd < 0) return;
+    const stderrEnd = this.out.indexOf(sepF, Math.max(stdoutEnd + sepE.length, p.scanF));
+    if (stderrEnd < 0) {
+      p.scanF = Math.max(0, this.out.length - sepF.length);
+      return;
+    }
     const lineEnd = this.out.indexOf('\n', stderrEnd + sepF.length);
     if (lineEnd < 0) return;
     const rc = Number(this.out.slice(stderrEnd + sepF.length, lineEnd).toString('latin1'));
@@ -241,7 +258,7 @@ export class ShellSession {
     if (p) {
       if (p.timer) clearTimeout(p.timer);
       // An inline script past its time limit takes its session with it: that is its timeout.
-      if (p.timedOut) p.resolve({ rc: 143, stdout: Buffer.alloc(0), stderr: Buffer.alloc(0), timedOut: true });
+      if (p.timedOut) p.resolve({ rc: 143, stdout: Buffer.alloc(0), stderr: Buffer.alloc(0), timedOut: true, killError: p.killError });
       else p.reject(new ShellClosedError(this.closedReason, p.started));
     }
     this.notifyIdle();

@@ -17,6 +17,10 @@ export interface SudoStart {
  * reads anything, so nothing is written to the channel before it is known who reads it.
  */
 export function sudoStart(user: string, password: string | undefined, timeoutMs: number): SudoStart {
+  // sudo reads the password up to the first line break: anything after it would reach the shell.
+  if (password !== undefined && /[\r\n\0]/.test(password)) {
+    throw new BecomeError(`become (sudo to ${user}) failed: the become password contains a line break or NUL, which sudo cannot take`);
+  }
   const key = randomBytes(8).toString('hex');
   const prompt = `[sudo via provision, key=${key}] password:`;
   const ready = `provision-ready-${key}`;

@@ -162,13 +162,16 @@ function moduleContext(run: TaskRun, vars: Vars, connection: Connection | undefi
     if (!connection) throw new Error(`${task.module} runs on the controller`);
     return connection;
   };
-  const timedOut = (): TaskTimeoutError =>
-    new TaskTimeoutError(`The ${task.module} action failed to execute in the expected time frame (${seconds}) and was terminated: timed out after ${seconds} s`);
+  const timedOut = (killError?: string): TaskTimeoutError =>
+    new TaskTimeoutError(
+      `The ${task.module} action failed to execute in the expected time frame (${seconds}) and was terminated: timed out after ${seconds} s` +
+        (killError ? ` (its processes could not be killed and may still run: ${killError})` : ''),
+    );
   const exec = async (script: string, options: DataOptions = {}): Promise<ExecResult> => {
     const left = deadline === undefined ? 0 : deadline - Date.now();
     if (deadline !== undefined && left <= 0) throw timedOut();
     const r = await host().exec(script, { ...options, ...become, timeoutMs: left });
-    if (r.timedOut) throw timedOut();
+    if (r.timedOut) throw timedOut(r.killError);
     return r;
   };
   return {

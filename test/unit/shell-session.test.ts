@@ -133,7 +133,41 @@ describe('the session protocol (a real local sh)', { timeout: 60_000 }, () => {
     assert.doesNotMatch(r.stdout, new RegExp(secret));
   });
 
+  test('the session’s framing marker is in no argv or environment a task can read', async () => {
+    const r = await text(connection, 'ps -eo args; tr "\\0" "\\n" </proc/$PPID/cmdline; tr "\\0" "\\n" </proc/$PPID/environ; env');
+    assert.equal(r.rc, 0, r.stderr);
+    assert.doesNotMatch(r.stdout, /__provision_[0-9a-f]{24}/);
+  });
+
+  test('an inline script (provision’s own) past its time limit ends its session; the next one gets a new session', async () => {
+    const before = (await text(connection, 'echo $PPID')).stdout;
+    const r = await connection.exec('sleep 1000', { inline: true, timeoutMs: 300 });
+    assert.equal(r.timedOut, true);
+    assert.equal((await text(connection, 'echo $PPID')).stdout === before, false, 'a new session');
+    assert.equal((await connection.exec('echo inline', { inline: true })).stdout.toString(), 'inline\n');
+    await connection.exec('exit 3', { inline: true });
+    assert.equal((await text(connection, 'ls -d "$TMPDIR" >/dev/null 2>&1; echo ok')).stdout, 'ok\n', 'a subshell exit left the session intact');
+  });
+
+  test('a task’s PATH or IFS does not change how the session works', async () => {
+    const r = await text(connection, 'echo "[$TOKEN]"', { env: { PATH: '/nowhere', IFS: ':', TOKEN: 's3cret' } });
+    assert.deepEqual([r.rc, r.stdout], [0, '[s3cret]\n']);
+    assert.equal((await text(connection, 'echo fine')).stdout, 'fine\n');
+  });
+
+  test('a task that removes the session’s temp directory does not break later tasks', async () => {
+    // Its own session's directory only (other sessions on this machine are not the test's).
+    await text(connection, 'rm -rf "$(dirname "$(readlink /proc/self/fd/1)")"');
+    assert.equal((await text(connection, 'echo after')).stdout, 'after\n');
+    assert.equal((await connection.exec('cat', { stdin: 'data', inline: true })).stdout.toString(), 'data');
+  });
+
+  test('a become password with a line break is refused before sudo runs', async () => {
+    await assert.rejects(connection.exec('id -u', { become: true, becomePassword: 'right\ntouch /tmp/x' }), /line break/);
+  });
+
   test('frames refuse what the protocol cannot carry', () => {
+    assert.throws(() => frame({ id: 1, script: 'true', env: { X: 'a\0b' } }), /NUL/);
     assert.throws(() => frame({ id: 1, script: 'a\0b' }), /NUL/);
     assert.throws(() => frame({ id: 1, script: 'x'.repeat(200_000) }), /limited/);
   });
