@@ -17,4 +17,13 @@ if (argv[0] === 'lab' && (beforeCommand.includes('run') || beforeCommand.include
   });
 }
 
+// A reader that goes away (`provision … | head`) must not stop the run half way: the rest of
+// the output is dropped and the run finishes, with its exit code.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err) => {
+    if (err.code !== 'EPIPE') throw err;
+    stream.write = () => true;
+  });
+}
+
 process.exit(await main(argv));

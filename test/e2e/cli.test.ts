@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, lstatSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -120,15 +120,22 @@ describe('the CLI without a lab', () => {
       assert.equal(readFileSync(join(dir, 'host-output'), 'utf8'), '{{not_a_var}}');
     });
 
-    test('Ctrl-C ends the run with exit 99', async () => {
+    test('Ctrl-C kills the running task, then ends the run with exit 99', async () => {
       const child = spawn(process.execPath, [BIN, '-i', inventory, join(project, 'slow.yml')], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
-      let out = '';
-      child.stdout.on('data', (d: Buffer) => {
-        out += d.toString();
-        if (out.includes('TASK [Takes a while]')) child.kill('SIGINT');
-      });
+      const killer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+      const running = (): boolean => spawnSync('pgrep', ['-f', 'sleep 31[.]4159']).status === 0;
+      let err = '';
+      child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+      child.stdout.on('data', () => {});
+      const deadline = Date.now() + 15_000;
+      while (!running() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      assert.equal(running(), true, 'the task never started');
+      child.kill('SIGINT');
       const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+      clearTimeout(killer);
       assert.equal(code, 99);
+      assert.match(err, /User interrupted execution/);
+      assert.equal(running(), false, 'the task outlived Ctrl-C');
     });
   });
 

@@ -135,6 +135,16 @@ describe('trust over real SSH: secrets, no hang, reconnect, Ctrl-C (playground l
     assert.deepEqual(inFiles, []);
   });
 
+  test('a no_log file content reaches the host only as data: in no argv, no output, no other file', async () => {
+    const secret = `tok-${randomBytes(8).toString('hex')}`;
+    const { result, argvs } = await argvsDuring('lb', () => provision(['-i', PLAYGROUND, '-vvvv', '--diff', '-e', `secret_token=${secret}`, join(FIXTURES, 'no-log-copy.yml')]));
+    assert.equal(result.code, 0, result.stdout + result.stderr);
+    assert.match(argvs, /sudo -H -n/, 'the sampler saw the session');
+    for (const text of [argvs, result.stdout, result.stderr]) assert.equal(text.includes(secret), false);
+    assert.equal(await onHost('lb', 'cat /etc/trust-secret.conf'), `token=${secret}\n`);
+    assert.deepEqual(filesContaining(upper('lb'), secret).map((f) => f.slice(upper('lb').length)), ['/etc/trust-secret.conf']);
+  });
+
   test('no task text or command ends, confuses or hangs the session', async () => {
     const started = Date.now();
     const r = await provision(['--output', 'json', '-i', PLAYGROUND, join(FIXTURES, 'no-hang.yml')]);
