@@ -50,7 +50,7 @@ export async function runPlay(play: Play, state: RunState): Promise<void> {
     return;
   }
   for (const h of active) state.stats.touch(h);
-  const varsFiles: Vars = Object.assign({}, ...play.varsFiles.map((f) => readVarsFile(f.path)));
+  const varsFiles: Vars = Object.assign({}, ...play.varsFiles.map((f) => f.vars));
   const notified = new Map<string, Set<string>>();
 
   const runOnHosts = async (task: Task, hosts: readonly string[], kind: 'task' | 'handler'): Promise<void> => {
