@@ -19,7 +19,7 @@ export interface RunOptions extends RunSettings {
   readonly templar?: Templar;
 }
 
-/** Runs validated playbooks in order, then prints the recap. Returns the stats (and so the exit code). */
+/** Runs validated playbooks in order, then prints the recap (also when the run ends with an error, which is rethrown). Returns the stats (and so the exit code). */
 export async function runPlaybooks(options: RunOptions): Promise<Stats> {
   const templar = options.templar ?? new Templar();
   const stats = new Stats();
@@ -31,6 +31,7 @@ export async function runPlaybooks(options: RunOptions): Promise<Stats> {
   }, templar);
   const pool = new ConnectionPool(options.connection);
   const removed = new Set<string>();
+  let failure: { error: unknown } | undefined;
   try {
     for (const playbook of options.playbooks) {
       const dir = dirname(resolve(playbook.file));
@@ -40,10 +41,14 @@ export async function runPlaybooks(options: RunOptions): Promise<Stats> {
         await runPlay(play, { inventory: options.inventory, variables, pool, templar, reporter: options.reporter, stats, settings: options, removed });
       }
     }
+  } catch (error) {
+    // A run that ends early still shows the recap of what ran; the error is reported after it.
+    failure = { error };
   } finally {
     await pool.closeAll();
   }
   options.reporter.recap(stats);
   await options.reporter.close();
+  if (failure) throw failure.error;
   return stats;
 }
