@@ -101,8 +101,12 @@ export function parseYaml(text: string, file: string): LoadedYaml {
     const first = problem.message.split('\n')[0] ?? problem.message;
     throw new ConfigError(`invalid YAML: ${first.replace(/ at line \d+, column \d+:?$/, '')}`, where);
   }
-  const data = new Converter(doc, { file, text, lineCounter }, at).toData(doc.contents as Node | null);
-  return { file, data };
+  try {
+    return { file, data: new Converter(doc, { file, text, lineCounter }, at).toData(doc.contents as Node | null) };
+  } catch (err) {
+    if (err instanceof RangeError) throw new ConfigError('invalid YAML: nested too deeply (through aliases?)', { file, line: 1, col: 1 });
+    throw err;
+  }
 }
 
 export function loadYamlFile(file: string): LoadedYaml {
@@ -125,6 +129,7 @@ const MAX_ALIAS_COPIES = 100_000;
 /** Turns YAML nodes into plain data, remembering positions; each alias gets its own copy of the anchored value. */
 class Converter {
   private readonly inProgress = new Set<Node>();
+  private readonly resolved = new Map<Alias, Node | undefined>();
   private aliasDepth = 0;
   private copies = 0;
 
@@ -149,7 +154,9 @@ class Converter {
   }
 
   private resolveAlias(alias: Alias): unknown {
-    const target = alias.resolve(this.doc) as Node | undefined;
+    // yaml's resolve() searches the whole document: once per alias, not once per copy.
+    if (!this.resolved.has(alias)) this.resolved.set(alias, alias.resolve(this.doc) as Node | undefined);
+    const target = this.resolved.get(alias);
     if (!target) throw new ConfigError(`invalid YAML: alias *${alias.source} names no anchor before it`, this.at(alias.range?.[0]));
     if (this.inProgress.has(target)) throw new ConfigError(`invalid YAML: alias *${alias.source} is inside its own anchor`, this.at(alias.range?.[0]));
     this.aliasDepth++;

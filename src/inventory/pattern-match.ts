@@ -9,8 +9,12 @@ export function nameMatcher(term: string): (name: string) => boolean {
   return (name) => regex.test(name);
 }
 
+/** Longer than any host pattern anyone writes; V8 runs out of memory compiling some far longer ones. */
+const MAX_REGEX_LENGTH = 10_000;
+
 /** Python's re.match: anchored at the start only. A few Python-only spellings are translated. */
 function pythonRegex(source: string): RegExp {
+  if (source.length > MAX_REGEX_LENGTH) throw new Error(`regular expression longer than ${MAX_REGEX_LENGTH} characters`);
   let flags = '';
   let body = source;
   const inline = /^\(\?([aiLmsux]+)\)/.exec(body);

@@ -35,7 +35,7 @@ export function syntaxProblem(err: unknown, text: string): TemplateProblem {
   if (err instanceof ParseFailure) {
     if (err.token === 'EOF') return unclosedBlock(text) ?? { detail: 'the template ends in the middle of an expression', line: err.line, column: err.column };
     const shown = err.text ? `"${err.text}"` : (err.token ?? 'text');
-    return { detail: `unexpected ${shown}`, line: err.line, column: err.column };
+    return { detail: `${shown} does not belong here`, line: err.line, column: err.column };
   }
   // Handlebars' own exceptions (a mismatched {{/block}}, an invalid path) carry line and column.
   const e = err as Error & { lineNumber?: number; column?: number };

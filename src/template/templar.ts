@@ -98,7 +98,13 @@ export class Templar {
    */
   check(text: string, at: SourcePosition | undefined, locate?: TextLocator): void {
     if (this.checked.has(text)) return;
-    const problem = this.problemIn(text);
+    let problem: TemplateProblem | undefined;
+    try {
+      problem = this.problemIn(text);
+    } catch (err) {
+      if (!(err instanceof RangeError)) throw err;
+      problem = { detail: 'the template is nested too deeply to read', line: 1, column: 0 };
+    }
     if (problem) {
       const where = locate ?? (at && at.line === 1 && at.col === 1 ? literalLocator(at) : undefined);
       throw new TemplateError(problem.detail, where ? where(problem.line, problem.column) : at);

@@ -70,6 +70,7 @@ describe('host patterns, as ansible-core 2.14 reads them', () => {
   test('a regular expression that does not compile', refused('mgmt,~[', "--limit 'mgmt,~[': invalid regular expression ~[: Unterminated character class"));
   test('an unbalanced bracket (Ansible would silently drop it and select every host)', refused('~[', `--limit '~[': unbalanced "[" (a "[" needs its "]")`));
   test('web[1] on an inventory without web: no crash, no host', () => assert.deepEqual(select('web[1]'), []));
+  test('a regular expression too long to compile safely', refused(`~${'a'.repeat(10_001)}`, `--limit '~${'a'.repeat(10_001)}': regular expression longer than 10000 characters`));
 
   test('a play pattern error carries the position of its hosts key', () => {
     assert.throws(

@@ -20,8 +20,8 @@ function checked(text: string, templar = new Templar()): string {
 
 describe('template syntax errors at their real line:col', () => {
   test('a parse error inside a file', () => {
-    assert.equal(checked('line 1\nline 2 {{#if x}}\n  {{ x }\n{{/if}}\n'), 't.hbs:3:8: template syntax error: unexpected "}"');
-    assert.equal(checked("{{'unclosed}}"), `t.hbs:1:3: template syntax error: unexpected "'"`);
+    assert.equal(checked('line 1\nline 2 {{#if x}}\n  {{ x }\n{{/if}}\n'), 't.hbs:3:8: template syntax error: "}" does not belong here');
+    assert.equal(checked("{{'unclosed}}"), `t.hbs:1:3: template syntax error: "'" does not belong here`);
   });
   test('a block never closed points at its opening', () => {
     assert.equal(checked('l1\n  {{#each hosts}}never closed'), 't.hbs:2:3: template syntax error: {{#each}} is never closed: end it with {{/each}}');
@@ -40,7 +40,7 @@ describe('template syntax errors at their real line:col', () => {
         return (e as Error).message;
       }
     };
-    assert.equal(problem('a'), 'play.yml:1:13: template syntax error: unexpected "}"');
+    assert.equal(problem('a'), 'play.yml:1:13: template syntax error: "}" does not belong here');
     assert.equal(problem('b'), 'play.yml:4:9: template syntax error: {{#if}} is never closed: end it with {{/if}}');
   });
 });
