@@ -152,19 +152,27 @@ describe(`fuzz: ${CASES} broken inputs (seed ${SEED})`, () => {
     const deadPort = (closed.address() as { port: number }).port;
     await new Promise((resolve) => closed.close(resolve));
     const r = new Random(SEED + 1);
+    const cleanInventory = `all:\n  hosts:\n    web1: {ansible_host: 127.0.0.1, ansible_port: ${deadPort}}\n    db-a: {ansible_host: 127.0.0.1, ansible_port: ${deadPort}}\n`;
+    const cleanPlaybook = '- hosts: all\n  tasks:\n    - copy: {content: "{{inventory_hostname}}", dest: /tmp/provision-fuzz-never-written}\n';
+    // Both generated and clean inputs, so some runs get as far as listing hosts (exit 0).
     const runs = Array.from({ length: 20 }, async (_, i) => {
       const dir = join(root, `cli-${i}`);
       mkdirSync(dir);
       const { files } = playbook(r);
-      write(dir, { ...files, 'hosts': iniInventory(r, deadPort) });
-      const args = ['-i', join(dir, i % 2 === 0 ? 'hosts' : '../base.yml'), '-l', hostPattern(r), i % 3 === 0 ? '--list-hosts' : '--syntax-check', join(dir, 'site.yml')];
+      // i % 4: 0 all clean, 1 a generated --limit, 2 a generated inventory, 3 everything generated.
+      const [inventory, text] = i % 4 < 2 ? ['inventory.yml', cleanInventory] : i % 8 < 4 ? ['hosts', iniInventory(r, deadPort)] : ['inventory.yml', yamlInventory(r, deadPort)];
+      write(dir, { ...files, ...(i % 4 < 3 ? { 'site.yml': cleanPlaybook } : {}), [inventory]: text });
+      const limit = i % 4 === 0 ? [] : ['-l', hostPattern(r)];
+      const args = ['-i', join(dir, inventory), ...limit, i % 3 === 0 ? '--list-hosts' : '--syntax-check', join(dir, 'site.yml')];
       const result = await runCli(args, { cwd: dir });
       return { args, ...result };
     });
-    for (const result of await Promise.all(runs)) {
+    const results = await Promise.all(runs);
+    for (const result of results) {
+      // 2 (failed) or 4 (unreachable) would mean a host was tried: only 0, 1 and 5 may come back.
       assert.ok([0, 1, 5].includes(result.code), `exit ${result.code} for ${result.args.join(' ')}:\n${result.stderr}`);
       assert.doesNotMatch(result.stderr, /unexpected/);
     }
-    assert.equal(connections, 0);
+    assert.ok(results.filter((x) => x.code === 0).length >= 5, `clean inputs pass: ${results.map((x) => x.code).join(',')}`);
   });
 });
