@@ -11,7 +11,7 @@ const SEE = 'see docs/templates.md';
 /** A Jinja statement (`{% if %}`, `{% for %}`, …) or comment (`{# #}`) anywhere in the text: Handlebars would print it as text. */
 export function jinjaStatement(text: string): TemplateProblem | undefined {
   const statement = /\{%-?\s*(\w+)([^]*?)-?%\}/.exec(text);
-  const comment = /(?<!\$)\{#[^]*?#\}/.exec(text);
+  const comment = /(?<!\$)\{#[-\s][^]*?#\}/.exec(text);
   const first = [statement, comment].filter((m): m is RegExpExecArray => m !== null).sort((a, b) => a.index - b.index)[0];
   if (!first) return undefined;
   const where = lineColumnOf(text, first.index);

@@ -62,6 +62,7 @@ describe('Jinja written where Handlebars is expected', () => {
     assert.equal(checked("{% for h in groups['all'] %}{{h}}{% endfor %}"), "t.hbs:1:1: {% for h in groups['all'] %} is Jinja; in Handlebars write {{#each groups.all as |h|}}…{{/each}}");
     assert.equal(checked('{# note #}'), 't.hbs:1:1: {# note #} is a Jinja comment; in Handlebars write {{!-- … --}}');
     assert.equal(checked('echo ${#list[@]} {{n}}'), 'ok', 'a shell ${#…} is not a Jinja comment');
+    assert.equal(new Templar().render('{{string "{%"}} if x %}{{string "{#"}} c #}', {}), '{% if x %}{# c #}', 'the documented way to write them literally');
   });
 });
 
