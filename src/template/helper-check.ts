@@ -6,7 +6,7 @@ type Node = hbs.AST.Node;
 /** What a template calls, found by walking its syntax tree once. */
 export interface TemplateCalls {
   /** The first call of a helper that does not exist, or of a partial or decorator (not supported). */
-  readonly problem: (TemplateProblem & { readonly statement: Node; readonly suggestion: string }) | undefined;
+  readonly problem: (TemplateProblem & { readonly kind: 'unknown helper' | 'unsupported'; readonly statement: Node; readonly suggestion: string }) | undefined;
   /** `{{file "literal/path"}}` lookups, to check the files exist before any host is touched. */
   readonly fileLookups: readonly { readonly path: string; readonly line: number; readonly column: number }[];
 }
@@ -19,13 +19,13 @@ export interface TemplateCalls {
 export function templateCalls(program: hbs.AST.Program, isHelper: (name: string) => boolean): TemplateCalls {
   let problem: TemplateCalls['problem'];
   const fileLookups: { path: string; line: number; column: number }[] = [];
-  const report = (detail: string, node: Node, statement: Node, suggestion = ''): void => {
-    problem ??= { detail, line: node.loc?.start.line ?? 1, column: node.loc?.start.column ?? 0, statement, suggestion };
+  const report = (kind: 'unknown helper' | 'unsupported', detail: string, node: Node, statement: Node, suggestion = ''): void => {
+    problem ??= { kind, detail, line: node.loc?.start.line ?? 1, column: node.loc?.start.column ?? 0, statement, suggestion };
   };
   const call = (node: hbs.AST.MustacheStatement | hbs.AST.BlockStatement | hbs.AST.SubExpression, statement: Node): void => {
     const path = node.path as hbs.AST.PathExpression;
     const name = path.type === 'PathExpression' ? path.original : undefined;
-    if (name !== undefined && !isHelper(name)) report(`unknown helper "${name}"`, node, statement, closest(name, isHelper));
+    if (name !== undefined && !isHelper(name)) report('unknown helper', `unknown helper "${name}"`, node, statement, closest(name, isHelper));
     if (name === 'file' && node.params[0]?.type === 'StringLiteral') {
       fileLookups.push({ path: (node.params[0] as hbs.AST.StringLiteral).value, line: node.loc?.start.line ?? 1, column: node.loc?.start.column ?? 0 });
     }
@@ -59,11 +59,11 @@ export function templateCalls(program: hbs.AST.Program, isHelper: (name: string)
       }
       case 'PartialStatement':
       case 'PartialBlockStatement':
-        report('partials are not supported: there is nothing to include', node, node);
+        report('unsupported', 'partials are not supported: there is nothing to include', node, node);
         return;
       case 'Decorator':
       case 'DecoratorBlock':
-        report('decorators are not supported', node, node);
+        report('unsupported', 'decorators are not supported', node, node);
         return;
       default:
         return;

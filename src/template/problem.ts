@@ -29,6 +29,8 @@ export function mustacheAround(text: string, offset: number): { source: string; 
   if (start < 0) return undefined;
   const close = text.indexOf('}}', start + 2);
   if (close >= 0 && close + 2 <= offset) return undefined;
-  const end = close < 0 ? Math.min(text.length, (text.indexOf('\n', start) + 1 || text.length + 1) - 1) : close + 2;
+  const lineEnd = text.indexOf('\n', start);
+  // An unclosed mustache is shown to the end of its line.
+  const end = close >= 0 ? close + 2 : lineEnd >= 0 ? lineEnd : text.length;
   return { source: text.slice(start, end), start };
 }

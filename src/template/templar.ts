@@ -126,12 +126,12 @@ export class Templar {
     }
     const calls = templateCalls(program, (name) => Object.prototype.hasOwnProperty.call(this.handlebars.helpers, name) && !INTERNAL_HELPERS.has(name));
     if (calls.problem) {
-      const { statement, line, column, detail, suggestion } = calls.problem;
+      const { kind, statement, line, column, detail, suggestion } = calls.problem;
       // The statement's opening mustache, as written (a block's body is not part of the message).
       const start = statement.loc ? offsetOf(text, statement.loc.start.line, statement.loc.start.column) : 0;
       const close = text.indexOf('}}', start);
       const mustache = close < 0 ? text.slice(start) : text.slice(start, close + 2);
-      const described = detail.startsWith('unknown helper') ? `${detail} in ${mustache}${suggestion}` : `${mustache}: ${detail}`;
+      const described = kind === 'unknown helper' ? `${detail} in ${mustache}${suggestion}` : `${mustache}: ${detail}`;
       return jinjaExpression(mustache, lineColumnOf(text, start)) ?? { detail: described, line, column };
     }
     for (const lookup of calls.fileLookups) {
