@@ -7,6 +7,7 @@ import { EventBus } from '../engine/event-bus.js';
 import type { RunEvent } from '../engine/events.js';
 import { runPlaybooks } from '../engine/run.js';
 import { ConfigError, UsageError } from '../errors.js';
+import { CONNECTION_TYPES } from '../inventory/connection-vars.js';
 import { applyVarsDirs, loadInventory } from '../inventory/load.js';
 import type { Inventory } from '../inventory/model.js';
 import { selectHosts } from '../inventory/patterns.js';
@@ -14,6 +15,7 @@ import { moduleCatalog } from '../modules/registry.js';
 import { loadPlaybook } from '../playbook/load.js';
 import { type Playbook, taskTitle } from '../playbook/model.js';
 import { validatePlaybooks } from '../playbook/validate.js';
+import { validateHostPatterns } from '../playbook/validate-hosts.js';
 import { Templar } from '../template/templar.js';
 import { toBoolean } from '../util/data.js';
 import { parseExtraVars } from './extra-vars.js';
@@ -99,6 +101,9 @@ async function run(playbookArgs: string[], opts: Options, io: Io): Promise<numbe
   const config = loadProjectConfig();
   const projectDir = config.path ? dirname(resolve(config.path)) : process.cwd();
   if (opts.becomeMethod && opts.becomeMethod !== 'sudo') throw new UsageError(`--become-method ${opts.becomeMethod} is not supported (only sudo)`);
+  if (opts.connection !== undefined && !CONNECTION_TYPES.includes(opts.connection)) {
+    throw new UsageError(`-c/--connection: connection type "${opts.connection}" is not supported: use ssh or local (smart and paramiko mean ssh)`);
+  }
   const forks = positiveInt(opts.forks ?? config.settings['forks'] ?? '50', '--forks');
   const timeoutSeconds = positiveInt(opts.timeout ?? config.settings['timeout'] ?? '10', '--timeout');
   // Off by default, as in Ansible: a user's long command runs as long as they asked.
@@ -120,8 +125,9 @@ async function run(playbookArgs: string[], opts: Options, io: Io): Promise<numbe
     if (!inventorySources.some((s) => resolve(s) === dir || dirname(resolve(s)) === dir)) applyVarsDirs(inventory, dir);
   }
   const templar = new Templar();
-  validatePlaybooks(playbooks, templar);
-  const limit = opts.limit ? new Set(selectHosts(inventory, opts.limit)) : undefined;
+  validatePlaybooks(playbooks, templar, projectDir);
+  validateHostPatterns(playbooks, inventory);
+  const limit = opts.limit ? new Set(selectHosts(inventory, opts.limit, '--limit')) : undefined;
   if (limit && limit.size === 0) throw new ConfigError(`--limit ${opts.limit} matches no host in the inventory`);
   const tags = splitTags(opts.tags);
   const skipTags = splitTags(opts.skipTags);

@@ -3,7 +3,6 @@ import { FACTS_SCRIPT, parseFacts } from '../facts/gather.js';
 import { hostSettings } from '../inventory/host-settings.js';
 import type { Inventory } from '../inventory/model.js';
 import { selectHosts } from '../inventory/patterns.js';
-import { readVarsFile } from '../inventory/vars-dirs.js';
 import { type Play, type Task, taskTitle } from '../playbook/model.js';
 import type { Templar } from '../template/templar.js';
 import type { Vars } from '../util/data.js';
@@ -60,7 +59,7 @@ export async function runPlay(play: Play, state: RunState): Promise<void> {
 async function runTasks(play: Play, playId: string, playHosts: readonly string[], state: RunState): Promise<void> {
   const { events, settings } = state;
   let active = playHosts;
-  const varsFiles: Vars = Object.assign({}, ...play.varsFiles.map((f) => readVarsFile(f.path)));
+  const varsFiles: Vars = Object.assign({}, ...play.varsFiles.map((f) => f.vars));
   const notified = new Map<string, Set<string>>();
 
   const runOnHosts = async (task: Task, hosts: readonly string[], kind: 'task' | 'handler'): Promise<void> => {

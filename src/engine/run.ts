@@ -22,7 +22,7 @@ export interface RunOptions extends RunSettings {
   readonly templar?: Templar;
 }
 
-/** Runs validated playbooks in order, then emits the recap. Returns the stats (and so the exit code). */
+/** Runs validated playbooks in order, then prints the recap (also when the run ends with an error, which is rethrown). Returns the stats (and so the exit code). */
 export async function runPlaybooks(options: RunOptions): Promise<Stats> {
   const { events } = options;
   const started = performance.now();
@@ -40,6 +40,7 @@ export async function runPlaybooks(options: RunOptions): Promise<Stats> {
   const removed = new Set<string>();
   const newId = idSequence();
   events.emit({ type: 'run_start', playbooks: options.playbooks.map((p) => p.file), check: options.check, diff: options.diff, forks: options.forks });
+  let failure: { error: unknown } | undefined;
   try {
     for (const playbook of options.playbooks) {
       const dir = dirname(resolve(playbook.file));
@@ -49,12 +50,16 @@ export async function runPlaybooks(options: RunOptions): Promise<Stats> {
         await runPlay(play, { inventory: options.inventory, variables, pool, templar, events, newId, settings: options, removed });
       }
     }
+  } catch (error) {
+    // A run that ends early still shows the recap of what ran; the error is reported after it.
+    failure = { error };
   } finally {
     untrack();
     unsubscribe();
     await pool.closeAll();
   }
   events.emit({ type: 'run_end', stats: stats.snapshot(), exit_code: stats.exitCode(), duration_ms: Math.round(performance.now() - started) });
+  if (failure) throw failure.error;
   return stats;
 }
 

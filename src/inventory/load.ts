@@ -1,7 +1,8 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { ConfigError } from '../errors.js';
 import { parseYaml } from '../config/yaml.js';
+import { checkPath } from '../util/path-check.js';
+import { kindOf, listDirectory, readText } from '../util/safe-fs.js';
 import { readIniInventory } from './ini-format.js';
 import { Inventory } from './model.js';
 import { readNamedVars } from './vars-dirs.js';
@@ -17,12 +18,14 @@ export function loadInventory(sources: readonly string[]): Inventory {
   const inventory = new Inventory();
   const varsBases: string[] = [];
   for (const source of sources) {
-    if (!existsSync(source)) throw new ConfigError(`inventory not found: ${source}`);
-    if (statSync(source).isDirectory()) {
-      for (const entry of readdirSync(source).sort()) {
+    checkPath(source, 'inventory path');
+    const kind = kindOf(source);
+    if (kind === 'missing') throw new ConfigError(`inventory not found: ${source}`);
+    if (kind === 'directory') {
+      for (const entry of listDirectory(source).sort()) {
         const path = join(source, entry);
         if (entry.startsWith('.') || SKIPPED_IN_DIRECTORY.test(entry)) continue;
-        if (entry === 'group_vars' || entry === 'host_vars' || statSync(path).isDirectory()) continue;
+        if (entry === 'group_vars' || entry === 'host_vars' || kindOf(path) === 'directory') continue;
         readInventoryFile(inventory, path);
       }
       varsBases.push(source);
@@ -53,7 +56,7 @@ export function applyVarsDirs(inventory: Inventory, base: string): void {
 }
 
 function readInventoryFile(inventory: Inventory, path: string): void {
-  const text = readFileSync(path, 'utf8');
+  const text = readText(path);
   if (/\.(ya?ml|json)$/.test(basename(path))) {
     readYamlInventory(inventory, parseYaml(text, path).data, path);
   } else {

@@ -125,6 +125,26 @@ export class Inventory {
     return [...this.hosts.keys()].filter((h) => members.has(h));
   }
 
+  /** A group's hosts in Ansible's Group.get_hosts order (what subscripts index): its own, then its descendants', level by level. */
+  hostsOfGroupInGroupOrder(group: string): string[] {
+    if (group === 'all') return [...this.hosts.keys()];
+    const found = new Set<string>();
+    const seen = new Set<string>();
+    let level = [group];
+    while (level.length > 0) {
+      const next: string[] = [];
+      for (const name of level) {
+        const g = this.groups.get(name);
+        if (!g || seen.has(name)) continue;
+        seen.add(name);
+        for (const h of g.hosts) found.add(h);
+        next.push(...g.children);
+      }
+      level = next;
+    }
+    return [...found];
+  }
+
   /** Inventory variables of a host: all < groups (by depth, then name) < host. */
   varsOfHost(host: string): Vars {
     const out: Vars = {};

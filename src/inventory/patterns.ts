@@ -1,65 +1,95 @@
+import { ConfigError, type SourcePosition } from '../errors.js';
 import type { Inventory } from './model.js';
+import { nameMatcher } from './pattern-match.js';
+import { splitHostPattern } from './pattern-split.js';
 
 /**
  * Ansible host patterns: `all`, `*`, `a:b`, `a,b` (union), `a:&b` (intersection), `a:!b`
- * (exclusion), wildcards (`web*`), `~regex`, and host names. Unions are applied first, then
- * intersections, then exclusions; the result keeps inventory order.
+ * (exclusion), fnmatch globs (`web*`, `db[0-3]`), `~regex`, subscripts (`web[0]`, `web[-1]`,
+ * `web[1:3]`, `web[2:]`) and host names, as Ansible's InventoryManager reads them. Unions are
+ * applied first, then intersections, then exclusions; the result keeps inventory order.
+ *
+ * `origin` names where the pattern was written, for errors: a position (a play's `hosts`) or an
+ * option (`--limit`). A pattern that cannot be read, or a subscript past the end of its hosts, is
+ * a ConfigError.
  */
-export function selectHosts(inventory: Inventory, pattern: string | readonly string[]): string[] {
-  const terms = (Array.isArray(pattern) ? pattern : [pattern])
-    .flatMap((p: string) => splitPattern(p))
-    .filter((t) => t.length > 0);
-  const include = new Set<string>();
-  const intersections: Set<string>[] = [];
-  const exclude = new Set<string>();
-  for (const term of terms) {
-    if (term.startsWith('!')) for (const h of matchTerm(inventory, term.slice(1))) exclude.add(h);
-    else if (term.startsWith('&')) intersections.push(new Set(matchTerm(inventory, term.slice(1))));
-    else for (const h of matchTerm(inventory, term)) include.add(h);
+export function selectHosts(inventory: Inventory, pattern: string | readonly string[], origin?: SourcePosition | string): string[] {
+  const text = Array.isArray(pattern) ? pattern.join(',') : (pattern as string);
+  const fail = (reason: string): never => {
+    if (typeof origin === 'string') throw new ConfigError(`${origin} '${text}': ${reason}`);
+    throw new ConfigError(`host pattern '${text}': ${reason}`, origin);
+  };
+  let terms: string[];
+  try {
+    terms = (Array.isArray(pattern) ? pattern : [pattern]).flatMap((p: string) => splitHostPattern(p));
+  } catch (err) {
+    return fail((err as Error).message);
   }
-  // A pattern made only of intersections/exclusions starts from every host, as Ansible does.
-  if (include.size === 0 && terms.every((t) => t.startsWith('!') || t.startsWith('&')) && terms.length > 0) {
-    for (const h of inventory.hosts.keys()) include.add(h);
+  const regular = terms.filter((t) => !t.startsWith('!') && !t.startsWith('&'));
+  const ordered = [...(regular.length > 0 ? regular : ['all']), ...terms.filter((t) => t.startsWith('&')), ...terms.filter((t) => t.startsWith('!'))];
+  let selected = new Set<string>();
+  for (const term of ordered) {
+    let matched: string[];
+    try {
+      matched = inventory.hosts.has(term) ? [term] : matchTerm(inventory, term.replace(/^[&!]/, ''));
+    } catch (err) {
+      return fail((err as Error).message);
+    }
+    if (term.startsWith('!')) {
+      for (const h of matched) selected.delete(h);
+    } else if (term.startsWith('&')) {
+      const keep = new Set(matched);
+      selected = new Set([...selected].filter((h) => keep.has(h)));
+    } else {
+      for (const h of matched) selected.add(h);
+    }
   }
-  return [...inventory.hosts.keys()].filter(
-    (h) => include.has(h) && intersections.every((s) => s.has(h)) && !exclude.has(h),
-  );
+  return [...inventory.hosts.keys()].filter((h) => selected.has(h));
 }
 
-/** Splits on `,` and on `:` (but a `~regex` term is kept whole up to the next comma). */
-function splitPattern(pattern: string): string[] {
-  const out: string[] = [];
-  for (const part of pattern.split(',')) {
-    const trimmed = part.trim();
-    if (trimmed.startsWith('~')) out.push(trimmed);
-    else out.push(...trimmed.split(':').map((t) => t.trim()));
-  }
-  return out;
-}
+/** `(.+)[n]`, `(.+)[n:m]`, `(.+)[n:]` (and the old `[n-m]`), as Ansible's PATTERN_WITH_SUBSCRIPT. */
+const SUBSCRIPT = /^(.+)\[(?:(-?[0-9]+)|([0-9]+)([:-])([0-9]*))\]$/s;
 
 function matchTerm(inventory: Inventory, term: string): string[] {
-  if (term === 'all' || term === '*') return [...inventory.hosts.keys()];
-  if (inventory.groups.has(term)) return inventory.hostsOfGroup(term);
-  if (inventory.hosts.has(term)) return [term];
-  let regex: RegExp | undefined;
-  if (term.startsWith('~')) regex = new RegExp(term.slice(1));
-  else if (/[*?[]/.test(term)) regex = globToRegExp(term);
-  if (!regex) return [];
-  const found = new Set<string>();
-  for (const group of inventory.groups.keys()) {
-    if (regex.test(group)) for (const h of inventory.hostsOfGroup(group)) found.add(h);
+  const m = term.startsWith('~') ? null : SUBSCRIPT.exec(term);
+  const hosts = enumerate(inventory, m ? (m[1] ?? '') : term);
+  if (!m || hosts.length === 0) return hosts;
+  const [, , index, start, , end] = m;
+  if (index !== undefined) {
+    const i = Number(index);
+    const host = hosts[i < 0 ? hosts.length + i : i];
+    if (host === undefined) throw pastTheEnd(index, hosts.length);
+    return [host];
   }
-  for (const host of inventory.hosts.keys()) if (regex.test(host)) found.add(host);
+  const from = Number(start);
+  // Ansible: an empty or zero end means "to the last host" and "just the start" respectively.
+  const to = end === '' ? hosts.length - 1 : Number(end);
+  if (to === 0) {
+    const host = hosts[from];
+    if (host === undefined) throw pastTheEnd(start, hosts.length);
+    return [host];
+  }
+  return hosts.slice(from, to + 1);
+}
+
+/** Ansible: "No hosts matched the subscripted pattern". */
+function pastTheEnd(index: string | undefined, count: number): Error {
+  return new Error(`no host matches subscript [${index}]: the pattern before it matches ${count} host${count === 1 ? '' : 's'}`);
+}
+
+/** Hosts of every group whose name matches, then (for globs, regexes or no group) matching host names. */
+function enumerate(inventory: Inventory, term: string): string[] {
+  if (term === 'all') return [...inventory.hosts.keys()];
+  const matches = nameMatcher(term);
+  const found = new Set<string>();
+  let groupMatched = false;
+  for (const group of inventory.groups.keys()) {
+    if (!matches(group)) continue;
+    groupMatched = true;
+    for (const h of inventory.hostsOfGroupInGroupOrder(group)) found.add(h);
+  }
+  if (!groupMatched || term.startsWith('~') || /[.?*[]/.test(term)) {
+    for (const host of inventory.hosts.keys()) if (matches(host)) found.add(host);
+  }
   return [...found];
 }
-
-function globToRegExp(glob: string): RegExp {
-  let source = '';
-  for (const ch of glob) {
-    if (ch === '*') source += '.*';
-    else if (ch === '?') source += '.';
-    else source += ch.replace(/[.+^${}()|\\\]]/g, '\\$&');
-  }
-  return new RegExp(`^${source}$`);
-}
-

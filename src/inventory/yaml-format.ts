@@ -1,6 +1,8 @@
 import { ConfigError } from '../errors.js';
 import { positionOf } from '../config/yaml.js';
 import { describeType, isPlainObject } from '../util/data.js';
+import { checkPath } from '../util/path-check.js';
+import { checkConnectionVars } from './connection-vars.js';
 import type { Inventory } from './model.js';
 import { expandHostRange } from './ranges.js';
 
@@ -21,6 +23,7 @@ export function readYamlInventory(inventory: Inventory, data: unknown, file: str
 
 function readGroup(inventory: Inventory, name: string, body: unknown, parent: object): void {
   const at = positionOf(parent, name);
+  checkPath(name, 'group name', at);
   const group = inventory.group(name);
   if (body === null) return;
   if (!isPlainObject(body)) {
@@ -34,6 +37,7 @@ function readGroup(inventory: Inventory, name: string, body: unknown, parent: ob
   const { hosts, vars, children } = body;
   if (vars !== undefined && vars !== null) {
     if (!isPlainObject(vars)) throw new ConfigError(`vars of group "${name}" must be a mapping`, positionOf(body, 'vars'));
+    checkConnectionVars(vars, (key) => positionOf(vars, key));
     Object.assign(group.vars, vars);
   }
   if (hosts !== undefined && hosts !== null) {
@@ -44,6 +48,8 @@ function readGroup(inventory: Inventory, name: string, body: unknown, parent: ob
       if (hostVars !== null && !isPlainObject(hostVars)) {
         throw new ConfigError(`variables of host "${pattern}" must be a mapping`, positionOf(hosts, pattern));
       }
+      checkPath(pattern, 'host name', positionOf(hosts, pattern));
+      if (hostVars) checkConnectionVars(hostVars, (key) => positionOf(hostVars, key));
       let names: string[];
       try {
         names = expandHostRange(pattern);

@@ -1,35 +1,63 @@
-import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { ConfigError, type SourcePosition } from '../errors.js';
 import { loadYamlFile, positionOf } from '../config/yaml.js';
-import { describeType, isPlainObject, toBoolean, type Vars } from '../util/data.js';
+import { CONNECTION_TYPES } from '../inventory/connection-vars.js';
+import { describeType, isPlainObject, toBoolean } from '../util/data.js';
+import { checkPath } from '../util/path-check.js';
+import { kindOf } from '../util/safe-fs.js';
 import { PLAY_KEYWORDS } from './keywords.js';
 import type { Play, Playbook, Task } from './model.js';
+import { readRoles } from './roles.js';
 import { type ModuleCatalog, parseTask, stringList } from './task-parse.js';
+import { readPlayVarsFiles } from './vars-files.js';
 
 /** Reads playbooks (and what they import) into plays, checking their shape as it goes. */
 export function loadPlaybook(file: string, catalog: ModuleCatalog, projectDir: string): Playbook {
+  checkPath(file, 'playbook path');
   return { file, plays: readPlaybookFile(resolve(file), catalog, projectDir, []) };
 }
 
-function readPlaybookFile(file: string, catalog: ModuleCatalog, projectDir: string, importing: string[]): Play[] {
-  if (importing.includes(file)) throw new ConfigError(`import_playbook cycle: ${[...importing, file].join(' -> ')}`);
+/** A playbook on the way to the one being read (import_playbook), to name a cycle. */
+interface Import {
+  readonly file: string;
+}
+
+function readPlaybookFile(file: string, catalog: ModuleCatalog, projectDir: string, importing: readonly Import[]): Play[] {
   const { data } = loadYamlFile(file);
   const top: SourcePosition = { file, line: 1, col: 1 };
-  if (!Array.isArray(data)) throw new ConfigError(`a playbook must be a list of plays, found ${describeType(data)}`, top);
+  if (!Array.isArray(data)) throw new ConfigError(`a playbook must be a list of plays, found ${describeType(data)}`, positionOf(data) ?? top);
   const plays: Play[] = [];
   data.forEach((item, index) => {
     const at = positionOf(data, index) ?? top;
     if (isPlainObject(item) && item['import_playbook'] !== undefined) {
-      const target = String(item['import_playbook']);
-      const path = isAbsolute(target) ? target : join(dirname(file), target);
-      if (!existsSync(path)) throw new ConfigError(`imported playbook not found: ${target}`, positionOf(item, 'import_playbook') ?? at);
-      plays.push(...readPlaybookFile(path, catalog, projectDir, [...importing, file]));
+      const path = importTarget(item, at, file);
+      const importAt = positionOf(item, 'import_playbook') ?? at;
+      const chain = [...importing, { file }];
+      const cycle = chain.findIndex((step) => step.file === path);
+      if (cycle >= 0) {
+        throw new ConfigError(`import_playbook cycle: ${[...chain.slice(cycle).map((s) => s.file), path].join(' -> ')}`, importAt);
+      }
+      plays.push(...readPlaybookFile(path, catalog, projectDir, chain));
       return;
     }
     plays.push(readPlay(item, at, file, catalog, projectDir));
   });
   return plays;
+}
+
+/** The file an `import_playbook` entry names; a template, a missing file or a keyword beside it is an error. */
+function importTarget(item: Record<string, unknown>, at: SourcePosition, file: string): string {
+  const keyAt = (key: string): SourcePosition => positionOf(item, key) ?? at;
+  for (const key of Object.keys(item)) {
+    if (key !== 'import_playbook' && key !== 'name') throw new ConfigError(`"${key}" beside import_playbook is not supported by provision yet`, keyAt(key));
+  }
+  const target = item['import_playbook'];
+  if (typeof target !== 'string') throw new ConfigError(`import_playbook must name a playbook file, found ${describeType(target)}`, keyAt('import_playbook'));
+  checkPath(target, 'import_playbook path', keyAt('import_playbook'));
+  if (target.includes('{{')) throw new ConfigError('templated import_playbook paths are not supported yet: name the file', keyAt('import_playbook'));
+  const path = resolve(isAbsolute(target) ? target : join(dirname(file), target));
+  if (kindOf(path) !== 'file') throw new ConfigError(`imported playbook not found: ${target}`, keyAt('import_playbook'));
+  return path;
 }
 
 function readPlay(raw: unknown, at: SourcePosition, file: string, catalog: ModuleCatalog, projectDir: string): Play {
@@ -38,8 +66,7 @@ function readPlay(raw: unknown, at: SourcePosition, file: string, catalog: Modul
   for (const key of Object.keys(raw)) {
     if (!PLAY_KEYWORDS.has(key)) throw new ConfigError(`unknown play keyword "${key}"`, keyAt(key));
   }
-  const hosts = raw['hosts'];
-  if (hosts === undefined || hosts === null || hosts === '') throw new ConfigError('a play needs "hosts"', at);
+  const hosts = hostsPattern(raw['hosts'], at, keyAt('hosts'));
   const baseDir = dirname(file);
   const playDirs = [baseDir, projectDir];
   const tasksOf = (key: string, dirs: readonly string[], role?: string): Task[] => {
@@ -48,75 +75,62 @@ function readPlay(raw: unknown, at: SourcePosition, file: string, catalog: Modul
     if (!Array.isArray(list)) throw new ConfigError(`"${key}" must be a list of tasks`, keyAt(key));
     return list.map((t, i) => parseTask(t, positionOf(list, i) ?? keyAt(key), catalog, { searchDirs: dirs, role }));
   };
-  const roles = readRoles(raw, keyAt, baseDir, projectDir, catalog);
+  const roles = readRoles(raw['roles'], keyAt('roles'), { baseDir, projectDir, catalog });
   const vars = raw['vars'] ?? {};
   if (!isPlainObject(vars)) throw new ConfigError('play "vars" must be a mapping', keyAt('vars'));
-  const varsFiles = raw['vars_files'] === undefined ? [] : raw['vars_files'];
-  if (!Array.isArray(varsFiles)) throw new ConfigError('"vars_files" must be a list of paths', keyAt('vars_files'));
+  const varsFiles = readPlayVarsFiles(raw['vars_files'], keyAt('vars_files'), baseDir);
   const gather = raw['gather_facts'] === undefined ? true : toBoolean(raw['gather_facts']);
   if (gather === undefined) throw new ConfigError('"gather_facts" must be a boolean', keyAt('gather_facts'));
-  const become = raw['become'] !== undefined ? toBoolean(raw['become']) : raw['sudo'] !== undefined ? toBoolean(raw['sudo']) : undefined;
-  const becomeUser = raw['become_user'] ?? raw['sudo_user'];
-  const remoteUser = raw['remote_user'] ?? raw['user'];
+  const become = optionalBoolean(raw, 'become', keyAt) ?? optionalBoolean(raw, 'sudo', keyAt);
+  const becomeUser = optionalScalar(raw, 'become_user', keyAt) ?? optionalScalar(raw, 'sudo_user', keyAt);
+  const remoteUser = optionalScalar(raw, 'remote_user', keyAt) ?? optionalScalar(raw, 'user', keyAt);
+  const connection = optionalScalar(raw, 'connection', keyAt);
+  // The engine reaches hosts as -c and the inventory say; a play asking for another way is refused, not ignored.
+  if (connection !== undefined && (!CONNECTION_TYPES.includes(connection) || connection === 'local')) {
+    throw new ConfigError(`play keyword "connection: ${connection}" is not supported yet: set ansible_connection in the inventory, or pass -c`, keyAt('connection'));
+  }
   return {
-    name: String(raw['name'] ?? (Array.isArray(hosts) ? hosts.join(',') : hosts)),
-    hosts: Array.isArray(hosts) ? hosts.join(',') : String(hosts),
+    name: optionalScalar(raw, 'name', keyAt) ?? hosts,
+    hosts,
+    hostsAt: keyAt('hosts'),
     at,
     file,
     vars,
     defaults: Object.assign({}, ...roles.map((r) => r.defaults)),
-    varsFiles: varsFiles.map((p, i) => ({ path: isAbsolute(String(p)) ? String(p) : join(baseDir, String(p)), at: positionOf(varsFiles, i) })),
+    varsFiles,
     tasks: [...tasksOf('pre_tasks', playDirs), ...roles.flatMap((r) => r.tasks), ...tasksOf('tasks', playDirs), ...tasksOf('post_tasks', playDirs)],
     handlers: [...roles.flatMap((r) => r.handlers), ...tasksOf('handlers', playDirs)],
     gatherFacts: gather,
     become,
-    becomeUser: becomeUser === undefined ? undefined : String(becomeUser),
-    remoteUser: remoteUser === undefined ? undefined : String(remoteUser),
+    becomeUser,
+    remoteUser,
     tags: stringList(raw, 'tags', keyAt),
   };
 }
 
-interface LoadedRole {
-  readonly tasks: Task[];
-  readonly handlers: Task[];
-  readonly defaults: Vars;
+/** `hosts`: a pattern, or a list of them (joined with commas, as Ansible does). */
+function hostsPattern(value: unknown, playAt: SourcePosition, at: SourcePosition): string {
+  if (value === undefined || value === null || value === '') throw new ConfigError('a play needs "hosts"', playAt);
+  const parts = Array.isArray(value) ? value : [value];
+  if (parts.length === 0 || !parts.every((p) => typeof p === 'string' || typeof p === 'number')) {
+    throw new ConfigError(`"hosts" must be a host pattern or a list of them, found ${describeType(value)}`, at);
+  }
+  const pattern = parts.map(String).join(',');
+  checkPath(pattern, 'host pattern', at);
+  if (pattern.includes('{{')) throw new ConfigError('templated host patterns are not supported yet: write the pattern (or use --limit)', at);
+  return pattern;
 }
 
-/** `roles:` entries: a name or `{role: name, …params}`; found in ./roles, the project's roles/, or by path. */
-function readRoles(raw: Vars, keyAt: (k: string) => SourcePosition, baseDir: string, projectDir: string, catalog: ModuleCatalog): LoadedRole[] {
-  const list = raw['roles'];
-  if (list === undefined || list === null) return [];
-  if (!Array.isArray(list)) throw new ConfigError('"roles" must be a list', keyAt('roles'));
-  return list.map((entry, i) => {
-    const at = positionOf(list, i) ?? keyAt('roles');
-    const spec = typeof entry === 'string' ? { role: entry } : entry;
-    if (!isPlainObject(spec) || typeof spec['role'] !== 'string') throw new ConfigError('a role is a name or a mapping with "role"', at);
-    const name = spec['role'] as string;
-    const candidates = name.includes('/') ? [join(baseDir, name)] : [join(baseDir, 'roles', name), join(projectDir, 'roles', name)];
-    const dir = candidates.find((c) => existsSync(c));
-    if (!dir) throw new ConfigError(`role "${name}" not found (looked in ${candidates.join(', ')})`, at);
-    const { role: _role, tags, ...params } = spec;
-    const roleVars = { ...readOptional(join(dir, 'vars/main.yml')), ...params };
-    const dirs = [dir, baseDir, projectDir];
-    const tasksFrom = (path: string): Task[] => {
-      if (!existsSync(path)) return [];
-      const { data } = loadYamlFile(path);
-      if (data === null) return [];
-      if (!Array.isArray(data)) throw new ConfigError('a tasks file must be a list of tasks', { file: path, line: 1, col: 1 });
-      return data.map((t, j) => {
-        const task = parseTask(t, positionOf(data, j) ?? { file: path, line: 1, col: 1 }, catalog, { searchDirs: dirs, role: name.split('/').at(-1) });
-        const roleTags = tags === undefined ? [] : Array.isArray(tags) ? tags.map(String) : [String(tags)];
-        return { ...task, vars: { ...roleVars, ...task.vars }, tags: [...task.tags, ...roleTags] };
-      });
-    };
-    return { tasks: tasksFrom(join(dir, 'tasks/main.yml')), handlers: tasksFrom(join(dir, 'handlers/main.yml')), defaults: readOptional(join(dir, 'defaults/main.yml')) };
-  });
+function optionalBoolean(raw: Record<string, unknown>, key: string, keyAt: (k: string) => SourcePosition): boolean | undefined {
+  if (raw[key] === undefined) return undefined;
+  const b = toBoolean(raw[key]);
+  if (b === undefined) throw new ConfigError(`"${key}" must be a boolean (yes/no, true/false), found ${describeType(raw[key])}`, keyAt(key));
+  return b;
 }
 
-function readOptional(path: string): Vars {
-  if (!existsSync(path)) return {};
-  const { data } = loadYamlFile(path);
-  if (data === null) return {};
-  if (!isPlainObject(data)) throw new ConfigError('a role variables file must be a mapping', { file: path, line: 1, col: 1 });
-  return data;
+function optionalScalar(raw: Record<string, unknown>, key: string, keyAt: (k: string) => SourcePosition): string | undefined {
+  const value = raw[key];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === 'object') throw new ConfigError(`"${key}" must be a single value, found ${describeType(value)}`, keyAt(key));
+  return String(value);
 }

@@ -39,15 +39,24 @@ export interface Task {
   readonly role: string | undefined;
 }
 
+/** A vars_files entry, read and checked when the playbook is loaded. */
+export interface PlayVarsFile {
+  readonly path: string;
+  readonly at: SourcePosition | undefined;
+  readonly vars: Vars;
+}
+
 export interface Play {
   readonly name: string;
   readonly hosts: string;
+  /** Where `hosts` is written, for errors in its pattern. */
+  readonly hostsAt: SourcePosition;
   readonly at: SourcePosition;
   readonly file: string;
   readonly vars: Vars;
   /** Role defaults: the lowest-precedence variables. */
   readonly defaults: Vars;
-  readonly varsFiles: readonly { path: string; at: SourcePosition | undefined }[];
+  readonly varsFiles: readonly PlayVarsFile[];
   readonly tasks: readonly Task[];
   readonly handlers: readonly Task[];
   readonly gatherFacts: boolean;

@@ -1,37 +1,39 @@
-import { existsSync } from 'node:fs';
-import { ConfigError, ConfigErrors } from '../errors.js';
-import { positionOf } from '../config/yaml.js';
+import { dirname, resolve } from 'node:path';
+import { ConfigError, ConfigErrors, type SourcePosition } from '../errors.js';
+import { positionOf, type TextLocator, valueLocator } from '../config/yaml.js';
 import { normalizeArgs } from '../modules/args.js';
 import { getModule } from '../modules/registry.js';
-import { hasTemplate, type Templar } from '../template/templar.js';
+import { hasTemplate, mayHoldTemplate, type Templar } from '../template/templar.js';
 import { isPlainObject } from '../util/data.js';
+import { checkPath } from '../util/path-check.js';
 import { findFile } from './find-file.js';
 import { type Playbook, type Task, taskTitle } from './model.js';
 
+/** Module arguments that name a path on the controller or the host: a NUL byte in one is refused. */
+const PATH_ARGUMENTS = ['path', 'dest', 'src', 'creates', 'removes', 'chdir', 'executable'];
+
 /**
  * Everything that can be checked without a host, checked before the first connection: module
- * arguments, referenced files, template syntax, notify targets, vars_files. All problems are
- * collected and reported together, each with file:line:col.
+ * arguments, referenced files, templates (syntax, helpers, `{{file}}` lookups), notify targets.
+ * All problems are collected and reported together, each with file:line:col. (vars_files are
+ * read and checked when the playbook is loaded.) `projectDir` is where `{{file "…"}}` looks after
+ * the playbook's directory, as at run time.
  */
-export function validatePlaybooks(playbooks: readonly Playbook[], templar: Templar): void {
+export function validatePlaybooks(playbooks: readonly Playbook[], templar: Templar, projectDir?: string): void {
   const errors: ConfigError[] = [];
   const attempt = (fn: () => void): void => {
     try {
       fn();
     } catch (err) {
-      if (err instanceof ConfigError) errors.push(err);
+      if (err instanceof ConfigErrors) errors.push(...err.errors);
+      else if (err instanceof ConfigError) errors.push(err);
       else throw err;
     }
   };
   for (const playbook of playbooks) {
+    templar.setFileBases([dirname(resolve(playbook.file)), ...(projectDir ? [projectDir] : [])]);
     for (const play of playbook.plays) {
-      for (const file of play.varsFiles) {
-        attempt(() => {
-          if (hasTemplate(file.path)) throw new ConfigError('templated vars_files paths are not supported yet: name the file', file.at);
-          if (!existsSync(file.path)) throw new ConfigError(`vars file not found: ${file.path}`, file.at);
-        });
-      }
-      attempt(() => checkTemplates(play.vars, templar));
+      attempt(() => checkTemplates(play.vars, templar, play.at));
       const handlerNames = new Set(play.handlers.flatMap((h) => [h.name ?? '', ...h.listen]));
       for (const task of [...play.tasks, ...play.handlers]) {
         attempt(() => validateTask(task, templar));
@@ -53,21 +55,26 @@ function validateTask(task: Task, templar: Templar): void {
   const module = getModule(task.module);
   const raw = module.spec.rawParams ?? [];
   const args = normalizeArgs(module.spec, task.args, task.at, false);
+  for (const key of PATH_ARGUMENTS) {
+    const value = args[key];
+    if (typeof value === 'string' && !hasTemplate(value)) checkPath(value, `${task.module}: argument "${key}"`, positionOf(task.args, key) ?? task.at);
+  }
   for (const [key, value] of Object.entries(task.args)) {
-    if (!raw.includes(key)) checkTemplates(value, templar, positionOf(task.args, key) ?? task.at);
+    if (!raw.includes(key)) checkTemplates(value, templar, positionOf(task.args, key) ?? task.at, valueLocator(task.args, key));
   }
   checkTemplates(task.vars, templar, task.at);
-  if (typeof task.name === 'string') templar.check(task.name, task.at);
+  if (typeof task.name === 'string' && mayHoldTemplate(task.name)) templar.check(task.name, task.at);
   if (task.loop !== undefined) checkTemplates(task.loop, templar, task.at);
   module.validate?.(args, { at: task.at, templar, findFile: (kind, name) => findFile(task.searchDirs, kind, name) });
 }
 
-function checkTemplates(value: unknown, templar: Templar, at = positionOf(value)): void {
+/** Every string in a value that may be a template, checked at its own position in the file. */
+function checkTemplates(value: unknown, templar: Templar, at: SourcePosition | undefined, locate?: TextLocator): void {
   if (typeof value === 'string') {
-    if (hasTemplate(value)) templar.check(value, at);
+    if (mayHoldTemplate(value)) templar.check(value, at, locate);
   } else if (Array.isArray(value)) {
-    value.forEach((v, i) => checkTemplates(v, templar, positionOf(value, i) ?? at));
+    value.forEach((v, i) => checkTemplates(v, templar, positionOf(value, i) ?? at, valueLocator(value, i)));
   } else if (isPlainObject(value)) {
-    for (const [k, v] of Object.entries(value)) checkTemplates(v, templar, positionOf(value, k) ?? at);
+    for (const [k, v] of Object.entries(value)) checkTemplates(v, templar, positionOf(value, k) ?? at, valueLocator(value, k));
   }
 }

@@ -1,8 +1,15 @@
 import { readFileSync } from 'node:fs';
+import { isAbsolute, join } from 'node:path';
 import Handlebars from 'handlebars';
+import { literalLocator, type TextLocator } from '../config/yaml.js';
 import { ConfigError, type SourcePosition } from '../errors.js';
 import { type Vars, isPlainObject } from '../util/data.js';
+import { kindOf } from '../util/safe-fs.js';
 import { filters, getPath } from './filters.js';
+import { templateCalls } from './helper-check.js';
+import { jinjaExpression, jinjaStatement } from './jinja-hint.js';
+import { lineColumnOf, mustacheAround, offsetOf, type TemplateProblem } from './problem.js';
+import { syntaxProblem } from './syntax-error.js';
 
 type Compiled = (context: unknown) => string;
 
@@ -31,6 +38,14 @@ export function hasTemplate(text: string): boolean {
   return text.includes('{{');
 }
 
+/** Text worth checking: Handlebars, or Jinja statements that Handlebars would print as they are. */
+export function mayHoldTemplate(text: string): boolean {
+  return text.includes('{{') || text.includes('{%') || text.includes('{#');
+}
+
+/** Helpers of Handlebars' own that are internal, not for templates to call. */
+const INTERNAL_HELPERS = new Set(['__native', 'helperMissing', 'blockHelperMissing']);
+
 /** Renders Handlebars in playbook values and template files, with errors that name file:line. */
 export class Templar {
   private readonly cache = new Map<string, Compiled>();
@@ -40,6 +55,8 @@ export class Templar {
   private fileBases: readonly string[] = [];
   /** Carries the value of a whole-value expression out of Handlebars without turning it into text. */
   private captured: unknown;
+  /** Texts already checked (validation, then every render of the same text, checks once). */
+  private readonly checked = new Set<string>();
 
   constructor() {
     const hb = this.handlebars;
@@ -58,27 +75,76 @@ export class Templar {
 
   /** Reads a file on the controller, like Jinja's lookup('file', …): trailing newlines dropped. */
   private readControllerFile(path: string): string {
-    for (const base of path.startsWith('/') ? [''] : this.fileBases) {
-      try {
-        return readFileSync(base ? `${base}/${path}` : path, 'utf8').replace(/\n+$/, '');
-      } catch {
-        // try the next base
-      }
+    const found = this.findControllerFile(path);
+    try {
+      if (found !== undefined) return readFileSync(found, 'utf8').replace(/\n+$/, '');
+    } catch {
+      // reported below
     }
     throw new Error(`file: cannot read ${path}`);
   }
 
-  /** Compiles now so a syntax error is found before any host is touched. */
-  check(text: string, at: SourcePosition | undefined): void {
+  /** Where `{{file path}}` reads: an absolute path, else the first base holding it. */
+  private findControllerFile(path: string): string | undefined {
+    const candidates = isAbsolute(path) ? [path] : this.fileBases.map((base) => join(base, path));
+    return candidates.find((candidate) => kindOf(candidate) === 'file');
+  }
+
+  /**
+   * Checks a template before any host is touched: syntax (at its real line:col), Jinja written
+   * instead of Handlebars, unknown helpers, partials, and `{{file "…"}}` files that do not exist.
+   * `locate` maps a place in the text to the file (see valueLocator); without it, a text at
+   * file:1:1 is a whole file, and any other is placed at `at`.
+   */
+  check(text: string, at: SourcePosition | undefined, locate?: TextLocator): void {
+    if (this.checked.has(text)) return;
+    let problem: TemplateProblem | undefined;
     try {
-      this.handlebars.parse(text);
+      problem = this.problemIn(text);
     } catch (err) {
-      throw new ConfigError(`template syntax error: ${oneLine((err as Error).message)}`, at);
+      if (!(err instanceof RangeError)) throw err;
+      problem = { detail: 'the template is nested too deeply to read', line: 1, column: 0 };
     }
+    if (problem) {
+      const where = locate ?? (at && at.line === 1 && at.col === 1 ? literalLocator(at) : undefined);
+      throw new TemplateError(problem.detail, where ? where(problem.line, problem.column) : at);
+    }
+    this.checked.add(text);
+  }
+
+  private problemIn(text: string): TemplateProblem | undefined {
+    const statement = jinjaStatement(text);
+    if (statement) return statement;
+    let program: hbs.AST.Program;
+    try {
+      program = this.handlebars.parse(text);
+    } catch (err) {
+      const problem = syntaxProblem(err, text);
+      const around = mustacheAround(text, offsetOf(text, problem.line, problem.column));
+      const jinja = around && jinjaExpression(around.source, lineColumnOf(text, around.start));
+      return jinja ?? { ...problem, detail: `template syntax error: ${problem.detail}` };
+    }
+    const calls = templateCalls(program, (name) => Object.prototype.hasOwnProperty.call(this.handlebars.helpers, name) && !INTERNAL_HELPERS.has(name));
+    if (calls.problem) {
+      const { kind, statement, line, column, detail, suggestion } = calls.problem;
+      // The statement's opening mustache, as written (a block's body is not part of the message).
+      const start = statement.loc ? offsetOf(text, statement.loc.start.line, statement.loc.start.column) : 0;
+      const close = text.indexOf('}}', start);
+      const mustache = close < 0 ? text.slice(start) : text.slice(start, close + 2);
+      const described = kind === 'unknown helper' ? `${detail} in ${mustache}${suggestion}` : `${mustache}: ${detail}`;
+      return jinjaExpression(mustache, lineColumnOf(text, start)) ?? { detail: described, line, column };
+    }
+    for (const lookup of calls.fileLookups) {
+      if (this.fileBases.length > 0 && this.findControllerFile(lookup.path) === undefined) {
+        return { detail: `file: cannot read ${lookup.path} (looked in ${isAbsolute(lookup.path) ? '/' : this.fileBases.join(', ')})`, line: lookup.line, column: lookup.column };
+      }
+    }
+    return undefined;
   }
 
   render(text: string, vars: Vars, at?: SourcePosition, where = ''): unknown {
     if (!hasTemplate(text)) return text;
+    this.check(text, at);
     const single = SINGLE_EXPRESSION.exec(text);
     if (single) {
       const expression = (single[1] ?? '').trim();

@@ -1,0 +1,119 @@
+import { basename, dirname, join } from 'node:path';
+import { ConfigError, type SourcePosition } from '../errors.js';
+import { loadYamlFile, positionOf } from '../config/yaml.js';
+import { describeType, isPlainObject, toBoolean, type Vars } from '../util/data.js';
+import { checkPath } from '../util/path-check.js';
+import { kindOf } from '../util/safe-fs.js';
+import { TASK_KEYWORDS, UNSUPPORTED_TASK_KEYWORDS } from './keywords.js';
+import type { Task } from './model.js';
+import { type ModuleCatalog, parseTask } from './task-parse.js';
+
+/** One run of a role in a play: its tasks and handlers, with its defaults. */
+export interface LoadedRole {
+  readonly tasks: Task[];
+  readonly handlers: Task[];
+  readonly defaults: Vars;
+}
+
+export interface RoleContext {
+  readonly baseDir: string;
+  readonly projectDir: string;
+  readonly catalog: ModuleCatalog;
+}
+
+/** A role on the way from the play to the role being read, to name a dependency cycle. */
+interface Step {
+  readonly dir: string;
+  readonly name: string;
+}
+
+/** Keywords Ansible allows on a role entry that this engine does not apply to a role's tasks yet. */
+const UNSUPPORTED_ROLE_KEYWORDS = new Set([...TASK_KEYWORDS, ...UNSUPPORTED_TASK_KEYWORDS].filter((k) => !['name', 'tags', 'vars'].includes(k)));
+
+/**
+ * A play's `roles:` (a name, or `{role: name, …params}`), each with its `meta/main.yml`
+ * dependencies first, as Ansible runs them. A role runs once per play for the same parameters
+ * unless its meta sets `allow_duplicates`. A dependency cycle is an error at the dependency that
+ * closes it.
+ */
+export function readRoles(list: unknown, listAt: SourcePosition, context: RoleContext): LoadedRole[] {
+  if (list === undefined || list === null) return [];
+  if (!Array.isArray(list)) throw new ConfigError(`"roles" must be a list, found ${describeType(list)}`, listAt);
+  const out: LoadedRole[] = [];
+  const seen = new Set<string>();
+  list.forEach((entry, i) => loadRole(entry, positionOf(list, i) ?? listAt, [], [], context, seen, out));
+  return out;
+}
+
+function loadRole(entry: unknown, at: SourcePosition, chain: readonly Step[], inheritedTags: readonly string[], context: RoleContext, seen: Set<string>, out: LoadedRole[]): void {
+  const spec = typeof entry === 'string' ? { role: entry } : entry;
+  if (!isPlainObject(spec)) throw new ConfigError(`a role is a name or a mapping with "role", found ${describeType(entry)}`, at);
+  const nameKey = spec['role'] !== undefined ? 'role' : 'name';
+  const name = spec[nameKey];
+  if (typeof name !== 'string' || name === '') throw new ConfigError('a role is a name or a mapping with "role"', at);
+  checkPath(name, 'role name', positionOf(spec, nameKey) ?? at);
+  if (name.includes('{{')) throw new ConfigError('templated role names are not supported yet: name the role', positionOf(spec, nameKey) ?? at);
+  for (const key of Object.keys(spec)) {
+    if (UNSUPPORTED_ROLE_KEYWORDS.has(key)) throw new ConfigError(`role keyword "${key}" is not supported by provision yet`, positionOf(spec, key) ?? at);
+  }
+  const dir = findRole(name, chain.at(-1)?.dir, context);
+  if (!dir) throw new ConfigError(`role "${name}" not found (looked in ${candidates(name, chain.at(-1)?.dir, context).join(', ')})`, at);
+  const cycle = chain.findIndex((step) => step.dir === dir);
+  if (cycle >= 0) {
+    throw new ConfigError(`role dependency cycle: ${[...chain.slice(cycle).map((s) => s.name), name].join(' -> ')}`, at);
+  }
+  const { role: _role, name: _name, tags, vars: roleSpecVars, ...rest } = spec;
+  if (roleSpecVars !== undefined && !isPlainObject(roleSpecVars)) throw new ConfigError('role "vars" must be a mapping', positionOf(spec, 'vars') ?? at);
+  const params: Vars = { ...(roleSpecVars as Vars | undefined), ...rest };
+  const roleTags = [...inheritedTags, ...(tags === undefined ? [] : Array.isArray(tags) ? tags.map(String) : String(tags).split(',').map((t) => t.trim()))];
+  const meta = readMapping(join(dir, 'meta/main.yml'));
+  const allowDuplicates = toBoolean(meta['allow_duplicates']) === true;
+  const identity = `${dir}\u0000${JSON.stringify(params)}`;
+  if (!allowDuplicates && seen.has(identity)) return;
+  seen.add(identity);
+
+  const steps = [...chain, { dir, name }];
+  const dependencies = meta['dependencies'];
+  if (dependencies !== undefined && dependencies !== null) {
+    const metaFile = join(dir, 'meta/main.yml');
+    if (!Array.isArray(dependencies)) throw new ConfigError('"dependencies" must be a list of roles', positionOf(meta, 'dependencies') ?? { file: metaFile, line: 1, col: 1 });
+    dependencies.forEach((dependency, i) => loadRole(dependency, positionOf(dependencies, i) ?? { file: metaFile, line: 1, col: 1 }, steps, roleTags, context, seen, out));
+  }
+
+  const roleVars = { ...readMapping(join(dir, 'vars/main.yml')), ...params };
+  const searchDirs = [dir, context.baseDir, context.projectDir];
+  const tasksFrom = (path: string): Task[] => {
+    if (kindOf(path) !== 'file') return [];
+    const { data } = loadYamlFile(path);
+    if (data === null) return [];
+    if (!Array.isArray(data)) throw new ConfigError(`a tasks file must be a list of tasks, found ${describeType(data)}`, positionOf(data) ?? { file: path, line: 1, col: 1 });
+    return data.map((t, j) => {
+      const task = parseTask(t, positionOf(data, j) ?? { file: path, line: 1, col: 1 }, context.catalog, { searchDirs, role: basename(name) });
+      return { ...task, vars: { ...roleVars, ...task.vars }, tags: [...task.tags, ...roleTags] };
+    });
+  };
+  out.push({ tasks: tasksFrom(join(dir, 'tasks/main.yml')), handlers: tasksFrom(join(dir, 'handlers/main.yml')), defaults: readMapping(join(dir, 'defaults/main.yml')) });
+}
+
+/** Where a role is looked for: beside the role that depends on it, then roles/ beside the playbook, then the project's roles/. */
+function candidates(name: string, parentDir: string | undefined, context: RoleContext): string[] {
+  if (name.includes('/')) return [join(context.baseDir, name)];
+  return [
+    ...(parentDir ? [join(dirname(parentDir), name)] : []),
+    join(context.baseDir, 'roles', name),
+    join(context.projectDir, 'roles', name),
+  ];
+}
+
+function findRole(name: string, parentDir: string | undefined, context: RoleContext): string | undefined {
+  return candidates(name, parentDir, context).find((c) => kindOf(c) === 'directory');
+}
+
+/** An optional YAML mapping file (defaults, vars, meta); absent or empty is {}. */
+function readMapping(path: string): Vars {
+  if (kindOf(path) !== 'file') return {};
+  const { data } = loadYamlFile(path);
+  if (data === null) return {};
+  if (!isPlainObject(data)) throw new ConfigError(`a role's ${basename(dirname(path))}/main.yml must be a mapping, found ${describeType(data)}`, positionOf(data) ?? { file: path, line: 1, col: 1 });
+  return data;
+}

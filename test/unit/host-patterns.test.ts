@@ -1,0 +1,81 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { ConfigError } from '../../src/errors.js';
+import { loadInventory } from '../../src/inventory/load.js';
+import { globRegex } from '../../src/inventory/pattern-match.js';
+import { isHostAddress, splitHostPattern } from '../../src/inventory/pattern-split.js';
+import { selectHosts } from '../../src/inventory/patterns.js';
+import { REPO } from '../helpers/cli.js';
+
+const inv = loadInventory([join(REPO, 'inventories/playground.yml')]);
+const select = (pattern: string): string[] => selectHosts(inv, pattern, '--limit');
+const refused = (pattern: string, message: string) => () =>
+  assert.throws(() => select(pattern), (e: unknown) => e instanceof ConfigError && e.message === message);
+
+// Every expectation below was checked against `ansible all -i inventories/playground.yml -l PATTERN --list-hosts` (ansible-core 2.14).
+describe('host patterns, as ansible-core 2.14 reads them', () => {
+  test('splitting: commas first; else one address; else colons outside brackets', () => {
+    assert.deepEqual(splitHostPattern('a:b,c'), ['a:b', 'c']);
+    assert.deepEqual(splitHostPattern('web[1:3]'), ['web[1:3]']);
+    assert.deepEqual(splitHostPattern('mgmt:22'), ['mgmt:22'], 'host:port is one address');
+    assert.deepEqual(splitHostPattern('mesos-*:&mesos-agents:!lb'), ['mesos-*', '&mesos-agents', '!lb']);
+    assert.deepEqual(splitHostPattern('~mesos:lb'), ['~mesos', 'lb']);
+    assert.deepEqual(splitHostPattern(' a , ,b '), ['a', 'b']);
+    assert.equal(isHostAddress('fe80::1'), true);
+    assert.equal(isHostAddress('10.0.[1:3].1'), true);
+    assert.equal(isHostAddress('mesos-*'), false);
+  });
+
+  test('unions, intersections and exclusions keep inventory order', () => {
+    assert.deepEqual(select('mesos-masters,lb'), ['lb', 'mesos-master-1']);
+    assert.deepEqual(select('lb:mgmt'), ['mgmt', 'lb']);
+    assert.deepEqual(select('!lb'), ['mgmt', 'mesos-master-1', 'mesos-agent-1', 'mesos-agent-2']);
+    assert.deepEqual(select('&lb'), ['lb']);
+    assert.deepEqual(select('a,,b,mgmt'), ['mgmt']);
+    assert.deepEqual(select('~mesos:lb'), ['lb', 'mesos-master-1', 'mesos-agent-1', 'mesos-agent-2']);
+  });
+
+  test('subscripts index the hosts of what they follow', () => {
+    assert.deepEqual(select('all[0]'), ['mgmt']);
+    assert.deepEqual(select('all[-1]'), ['mesos-agent-2']);
+    assert.deepEqual(select('all[1:]'), ['lb', 'mesos-master-1', 'mesos-agent-1', 'mesos-agent-2']);
+    assert.deepEqual(select('all[1:2]'), ['lb', 'mesos-master-1']);
+    assert.deepEqual(select('mesos-agents[1]'), ['mesos-agent-2']);
+    assert.deepEqual(select('mesos-*[0]'), ['mesos-master-1']);
+    assert.deepEqual(select('lb[0]'), ['lb']);
+    assert.deepEqual(select('all:!lb[0]'), ['mgmt', 'mesos-master-1', 'mesos-agent-1', 'mesos-agent-2']);
+    assert.deepEqual(select('mesos-agents[1:0]'), ['mesos-agent-2'], 'Ansible reads an end of 0 as "just the start"');
+    assert.deepEqual(select('mesos-agents[0:5]'), ['mesos-agent-1', 'mesos-agent-2'], 'a range past the end is cut, not an error');
+    assert.deepEqual(select('mesos-agents[5:]'), []);
+    assert.deepEqual(select('mesos-agent-[12]'), [], '[12] is a subscript of "mesos-agent-", which matches nothing');
+  });
+
+  test('globs and regular expressions', () => {
+    assert.deepEqual(select('*'), ['mgmt', 'lb', 'mesos-master-1', 'mesos-agent-1', 'mesos-agent-2']);
+    assert.deepEqual(select('mesos-agent-[!1]'), ['mesos-agent-2']);
+    assert.deepEqual(select('me?os-agent-1'), ['mesos-agent-1']);
+    assert.deepEqual(select('~mesos.*'), ['mesos-master-1', 'mesos-agent-1', 'mesos-agent-2']);
+    assert.deepEqual(select('~^m'), ['mgmt', 'mesos-master-1', 'mesos-agent-1', 'mesos-agent-2']);
+    assert.deepEqual(select('~g'), [], "Python's re.match is anchored at the start");
+    assert.deepEqual(select('mesos-agents:&~agent-2$'), []);
+    assert.deepEqual(select('mgmt:22'), []);
+    assert.deepEqual(select('[mgmt]'), []);
+    assert.equal(globRegex('a[z-b]c').test('abc'), false, 'a backwards range matches nothing, as in Python');
+    assert.equal(globRegex('x[').test('x['), true, 'an unclosed [ is a literal');
+  });
+
+  test('a subscript past the end is an error naming the option, as Ansible refuses it', refused('mesos-agents[2:0]', "--limit 'mesos-agents[2:0]': no host matches subscript [2]: the pattern before it matches 2 hosts"));
+  test('a negative subscript past the start too', refused('mesos-agents[-3]', "--limit 'mesos-agents[-3]': no host matches subscript [-3]: the pattern before it matches 2 hosts"));
+  test('a regular expression that does not compile', refused('mgmt,~[', "--limit 'mgmt,~[': invalid regular expression ~[: Unterminated character class"));
+  test('an unbalanced bracket (Ansible would silently drop it and select every host)', refused('~[', `--limit '~[': unbalanced "[" (a "[" needs its "]")`));
+  test('web[1] on an inventory without web: no crash, no host', () => assert.deepEqual(select('web[1]'), []));
+  test('a regular expression too long to compile safely', refused(`~${'a'.repeat(10_001)}`, `--limit '~${'a'.repeat(10_001)}': regular expression longer than 10000 characters`));
+
+  test('a play pattern error carries the position of its hosts key', () => {
+    assert.throws(
+      () => selectHosts(inv, 'a[b', { file: 'site.yml', line: 2, col: 3 }),
+      (e: unknown) => e instanceof ConfigError && e.message === `site.yml:2:3: host pattern 'a[b': unbalanced "[" (a "[" needs its "]")`,
+    );
+  });
+});

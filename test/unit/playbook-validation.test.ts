@@ -1,0 +1,138 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { after, describe, test } from 'node:test';
+import { ConfigError, ConfigErrors } from '../../src/errors.js';
+import { loadInventory } from '../../src/inventory/load.js';
+import { moduleCatalog } from '../../src/modules/registry.js';
+import { loadPlaybook } from '../../src/playbook/load.js';
+import type { Playbook } from '../../src/playbook/model.js';
+import { validatePlaybooks } from '../../src/playbook/validate.js';
+import { validateHostPatterns } from '../../src/playbook/validate-hosts.js';
+import { Templar } from '../../src/template/templar.js';
+import { REPO } from '../helpers/cli.js';
+
+const root = mkdtempSync(join(tmpdir(), 'provision-pb-'));
+after(() => rmSync(root, { recursive: true, force: true }));
+
+/** Writes a project (files relative to a fresh directory); returns that directory. */
+function project(spec: Record<string, string>): string {
+  const dir = mkdtempSync(join(root, 'case-'));
+  for (const [name, text] of Object.entries(spec)) {
+    mkdirSync(dirname(join(dir, name)), { recursive: true });
+    writeFileSync(join(dir, name), text);
+  }
+  return dir;
+}
+
+const load = (dir: string, name = 'site.yml'): Playbook => loadPlaybook(join(dir, name), moduleCatalog, dir);
+
+/** The error's message with the project directory shown as DIR. */
+function messageOf(dir: string, fn: () => unknown): string {
+  try {
+    fn();
+  } catch (e) {
+    assert.ok(e instanceof ConfigError || e instanceof ConfigErrors, String(e));
+    return e.message.replaceAll(dir, 'DIR');
+  }
+  return 'no error';
+}
+
+const PLAY = '- hosts: all\n  gather_facts: no\n';
+const TASK = '  tasks:\n    - debug: msg=hi\n';
+
+describe('vars_files are read when the playbook is loaded', () => {
+  test("bad YAML in the second play's vars_files is found before anything runs", () => {
+    const dir = project({ 'site.yml': `${PLAY}${TASK}${PLAY}  vars_files: [vars/bad.yml]\n${TASK}`, 'vars/bad.yml': 'a: 1\nb: [\n' });
+    assert.equal(messageOf(dir, () => load(dir)), 'DIR/vars/bad.yml:3:1: invalid YAML: Flow sequence in block collection must be sufficiently indented and end with a ]');
+  });
+  test('the engine gets the values read then', () => {
+    const dir = project({ 'site.yml': `${PLAY}  vars_files: vars/one.yml\n${TASK}`, 'vars/one.yml': 'a: 1\n' });
+    assert.deepEqual(load(dir).plays[0]?.varsFiles.map((f) => f.vars), [{ a: 1 }], 'a single path stands for a list, as in Ansible');
+  });
+  test('a list inside the list means the first that exists', () => {
+    const dir = project({ 'site.yml': `${PLAY}  vars_files:\n    - [vars/missing.yml, vars/two.yml]\n${TASK}`, 'vars/two.yml': 'b: 2\n' });
+    assert.deepEqual(load(dir).plays[0]?.varsFiles.map((f) => [f.path, f.vars]), [[join(dir, 'vars/two.yml'), { b: 2 }]]);
+  });
+  test('missing, templated, NUL, not a mapping', () => {
+    const dir = project({ 'site.yml': `${PLAY}  vars_files:\n    - vars/nope.yml\n${TASK}`, 'list.yml': '- 1\n', 'nul.yml': `${PLAY}  vars_files: ["a\\0b.yml"]\n${TASK}`, 'tpl.yml': `${PLAY}  vars_files:\n    - "vars/{{env}}.yml"\n${TASK}`, 'map.yml': `${PLAY}  vars_files: [list.yml]\n${TASK}` });
+    assert.equal(messageOf(dir, () => load(dir)), 'DIR/site.yml:4:7: vars file not found: DIR/vars/nope.yml');
+    assert.equal(messageOf(dir, () => load(dir, 'tpl.yml')), 'DIR/tpl.yml:4:7: templated vars_files paths are not supported yet: name the file');
+    assert.equal(messageOf(dir, () => load(dir, 'nul.yml')), 'DIR/nul.yml:3:16: vars_files path contains a NUL byte: "a\\u0000b.yml"');
+    assert.equal(messageOf(dir, () => load(dir, 'map.yml')), 'DIR/list.yml:1:1: a variables file must be a mapping, found a list');
+  });
+});
+
+describe('cycles name the reference that closes them', () => {
+  test('role dependencies (meta/main.yml)', () => {
+    const dir = project({
+      'site.yml': `${PLAY}  roles:\n    - a\n`,
+      'roles/a/meta/main.yml': 'dependencies:\n  - role: b\n',
+      'roles/b/meta/main.yml': 'galaxy_info: {}\ndependencies:\n  - a\n',
+      'roles/a/tasks/main.yml': '- debug: msg=a\n',
+      'roles/b/tasks/main.yml': '- debug: msg=b\n',
+    });
+    assert.equal(messageOf(dir, () => load(dir)), 'DIR/roles/b/meta/main.yml:3:5: role dependency cycle: a -> b -> a');
+  });
+  test('import_playbook', () => {
+    const dir = project({ 'site.yml': '- import_playbook: a.yml\n', 'a.yml': '- import_playbook: b.yml\n', 'b.yml': `${PLAY}${TASK}- import_playbook: a.yml\n` });
+    assert.equal(messageOf(dir, () => load(dir)), 'DIR/b.yml:5:3: import_playbook cycle: DIR/a.yml -> DIR/b.yml -> DIR/a.yml');
+  });
+});
+
+describe('role dependencies', () => {
+  test('run first, once per play for the same parameters, with the tags of the role that needs them', () => {
+    const dir = project({
+      'site.yml': `${PLAY}  roles:\n    - {role: web, tags: [web]}\n    - db\n`,
+      'roles/web/meta/main.yml': 'dependencies: [common]\n',
+      'roles/db/meta/main.yml': 'dependencies:\n  - role: common\n',
+      'roles/common/tasks/main.yml': '- debug: msg=common\n',
+      'roles/web/tasks/main.yml': '- debug: msg=web\n',
+      'roles/db/tasks/main.yml': '- debug: msg=db\n',
+    });
+    const play = load(dir).plays[0];
+    assert.deepEqual(play?.tasks.map((t) => [t.role, t.tags]), [['common', ['web']], ['web', ['web']], ['db', []]]);
+  });
+  test('keywords on a role entry that would be ignored are refused', () => {
+    const dir = project({ 'site.yml': `${PLAY}  roles:\n    - role: web\n      when: false\n`, 'roles/web/tasks/main.yml': '- debug: msg=web\n' });
+    assert.equal(messageOf(dir, () => load(dir)), 'DIR/site.yml:5:7: role keyword "when" is not supported by provision yet');
+  });
+});
+
+describe('play keywords: types checked, nothing silently ignored', () => {
+  const dir = project({
+    'hosts-map.yml': '- hosts: {web: 1}\n  tasks: []\n',
+    'hosts-tpl.yml': '- hosts: "{{ target }}"\n  tasks: []\n',
+    'become.yml': '- hosts: all\n  become: maybe\n  tasks: []\n',
+    'connection.yml': '- hosts: all\n  connection: local\n  tasks: []\n',
+    'import-tags.yml': '- import_playbook: become.yml\n  tags: [x]\n',
+  });
+  test('hosts must be a pattern (or a list of them), written out', () => {
+    assert.equal(messageOf(dir, () => load(dir, 'hosts-map.yml')), 'DIR/hosts-map.yml:1:3: "hosts" must be a host pattern or a list of them, found a mapping');
+    assert.equal(messageOf(dir, () => load(dir, 'hosts-tpl.yml')), 'DIR/hosts-tpl.yml:1:3: templated host patterns are not supported yet: write the pattern (or use --limit)');
+  });
+  test('become must be a boolean; play connection and import_playbook keywords are refused', () => {
+    assert.equal(messageOf(dir, () => load(dir, 'become.yml')), 'DIR/become.yml:2:3: "become" must be a boolean (yes/no, true/false), found a string ("maybe")');
+    assert.equal(messageOf(dir, () => load(dir, 'connection.yml')), 'DIR/connection.yml:2:3: play keyword "connection: local" is not supported yet: set ansible_connection in the inventory, or pass -c');
+    assert.equal(messageOf(dir, () => load(dir, 'import-tags.yml')), 'DIR/import-tags.yml:2:3: "tags" beside import_playbook is not supported by provision yet');
+  });
+});
+
+describe('validation before the first connection', () => {
+  test('a NUL in a static path argument (it used to be dropped by the shell)', () => {
+    const dir = project({ 'site.yml': `${PLAY}  tasks:\n    - file:\n        path: "/tmp/a\\0b"\n        state: touch\n` });
+    assert.equal(messageOf(dir, () => validatePlaybooks([load(dir)], new Templar(), dir)), 'DIR/site.yml:5:9: file: argument "path" contains a NUL byte: "/tmp/a\\u0000b"');
+  });
+  test("every play's hosts pattern is resolved against the inventory, each error with its position", () => {
+    const dir = project({ 'site.yml': `${PLAY}${TASK}- hosts: '~['\n${TASK}- hosts: mesos-agents[7]\n${TASK}` });
+    const inventory = loadInventory([join(REPO, 'inventories/playground.yml')]);
+    assert.equal(
+      messageOf(dir, () => validateHostPatterns([load(dir)], inventory)),
+      [
+        `DIR/site.yml:5:3: host pattern '~[': unbalanced "[" (a "[" needs its "]")`,
+        "DIR/site.yml:8:3: host pattern 'mesos-agents[7]': no host matches subscript [7]: the pattern before it matches 2 hosts",
+      ].join('\n'),
+    );
+  });
+});
