@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { ConfigError, ConfigErrors } from '../errors.js';
 import { positionOf } from '../config/yaml.js';
-import { normalizeArgs } from '../modules/args.js';
 import { getModule } from '../modules/registry.js';
+import { validateArgs } from '../modules/validate-args.js';
 import { hasTemplate, type Templar } from '../template/templar.js';
 import { isPlainObject } from '../util/data.js';
 import { findFile } from './find-file.js';
@@ -51,8 +51,8 @@ export function validatePlaybooks(playbooks: readonly Playbook[], templar: Templ
 
 function validateTask(task: Task, templar: Templar): void {
   const module = getModule(task.module);
-  const raw = module.spec.rawParams ?? [];
-  const args = normalizeArgs(module.spec, task.args, task.at, false);
+  const raw: readonly string[] = module.schema.rawArgs ?? [];
+  const args = validateArgs(module.name, module.schema, task.args, task.at, false);
   for (const [key, value] of Object.entries(task.args)) {
     if (!raw.includes(key)) checkTemplates(value, templar, positionOf(task.args, key) ?? task.at);
   }

@@ -1,0 +1,133 @@
+import { shellQuote } from '../../util/shlex.js';
+import type { Fact } from './fact.js';
+
+export type FileType = 'absent' | 'file' | 'directory' | 'link' | 'other';
+
+/** What a path is on the host. Fields beyond `type` are there only when asked for (and apply). */
+export interface FileState {
+  readonly path: string;
+  readonly type: FileType;
+  /** Permission bits (07777), numeric ids, names, size and link count: with `attributes`. */
+  readonly mode?: number;
+  readonly uid?: number;
+  readonly gid?: number;
+  readonly owner?: string;
+  readonly group?: string;
+  readonly size?: number;
+  readonly nlink?: number;
+  /** SHA-1 of a regular file's bytes (Ansible's checksum): with `checksum`. */
+  readonly sha1?: string;
+  /** A regular file's text: with `content` (the edit modules and --diff need it; copy does not). */
+  readonly content?: string;
+  /** A directory has entries: with `entries`. */
+  readonly nonEmpty?: boolean;
+  /** A link's target, as written in the link. */
+  readonly linkTarget?: string;
+  /** With `follow`, a link's fully resolved path and what is there. */
+  readonly resolved?: FileState;
+  /** When absent: the nearest existing ancestor, `levels` up (1: the parent), and what it is. */
+  readonly ancestor?: { readonly levels: number; readonly type: 'directory' | 'other' | 'absent' };
+}
+
+export interface FileFactOptions {
+  readonly attributes?: boolean;
+  readonly checksum?: boolean;
+  readonly content?: boolean;
+  readonly follow?: boolean;
+  /** Whether a directory has entries. */
+  readonly entries?: boolean;
+}
+
+/**
+ * One shell function for every file fact: a few builtins, `stat` for attributes, `sha1sum` for
+ * the checksum and `base64` only when the content itself is asked for. Paths and link targets
+ * travel as base64, so no name can break the framing.
+ */
+const FILE_HELPER = `__pvf() {
+  __p=$1; __w=$2
+  if [ -L "$__p" ]; then __t=link; elif [ -d "$__p" ]; then __t=directory; elif [ -f "$__p" ]; then __t=file; elif [ -e "$__p" ]; then __t=other; else __t=absent; fi
+  echo "type $__t"
+  if [ "$__t" = absent ]; then
+    __d=$__p; __n=0
+    while :; do
+      __n=$((__n + 1))
+      case $__d in */*) __d=\${__d%/*}; [ -n "$__d" ] || __d=/ ;; *) __d=. ;; esac
+      if [ -d "$__d" ]; then echo "ancestor $__n directory"; break; fi
+      if [ -e "$__d" ] || [ -L "$__d" ]; then echo "ancestor $__n other"; break; fi
+      if [ "$__d" = / ] || [ "$__d" = . ]; then echo "ancestor $__n absent"; break; fi
+    done
+    return 0
+  fi
+  case $__w in *a*) stat -c 'stat %a %u %g %s %h %U %G' -- "$__p" ;; esac
+  if [ "$__t" = file ]; then
+    case $__w in *1*) printf 'sha1 '; sha1sum <"$__p" ;; esac
+    case $__w in *c*) printf 'content '; base64 -w0 <"$__p"; echo ;; esac
+  fi
+  if [ "$__t" = directory ]; then
+    case $__w in *e*)
+      __e=empty
+      for __f in "$__p"/* "$__p"/.[!.]* "$__p"/..?*; do if [ -e "$__f" ] || [ -L "$__f" ]; then __e=nonempty; break; fi; done
+      echo "entries $__e" ;;
+    esac
+  fi
+  if [ "$__t" = link ]; then
+    printf 'target '; readlink -- "$__p" | base64 -w0; echo
+    case $__w in *l*)
+      __r=$(readlink -f -- "$__p") || return 0
+      printf 'resolved '; printf '%s' "$__r" | base64 -w0; echo
+      __pvf "$__r" "$__w" ;;
+    esac
+  fi
+  return 0
+}`;
+
+function flags(options: FileFactOptions): string {
+  return `${options.attributes ? 'a' : ''}${options.checksum ? '1' : ''}${options.content ? 'c' : ''}${options.follow ? 'l' : ''}${options.entries ? 'e' : ''}-`;
+}
+
+/** Whether something is at the path, following links (Python's os.path.exists); needs `follow`. */
+export function existsFollowing(state: FileState): boolean {
+  if (state.type !== 'link') return state.type !== 'absent';
+  return state.resolved !== undefined && state.resolved.type !== 'absent';
+}
+
+/** The state of one path on the host. */
+export function fileFact(path: string, options: FileFactOptions = {}): Fact<FileState> {
+  const w = flags(options);
+  return {
+    key: `file ${w} ${path}`,
+    command: `__pvf ${shellQuote(path)} ${w}`,
+    helpers: [FILE_HELPER],
+    parse: (output) => parseFileFact(path, output),
+  };
+}
+
+const fromBase64 = (text: string): string => Buffer.from(text.trim(), 'base64').toString('utf8');
+
+export function parseFileFact(path: string, output: string): FileState {
+  const lines = output.split('\n');
+  const resolvedAt = lines.findIndex((l) => l.startsWith('resolved '));
+  const own = resolvedAt === -1 ? lines : lines.slice(0, resolvedAt);
+  const state: { -readonly [K in keyof FileState]: FileState[K] } = { path, type: 'absent' };
+  for (const line of own) {
+    const space = line.indexOf(' ');
+    const word = space === -1 ? line : line.slice(0, space);
+    const rest = space === -1 ? '' : line.slice(space + 1);
+    if (word === 'type') state.type = rest as FileType;
+    else if (word === 'ancestor') {
+      const [levels = '1', type = 'absent'] = rest.split(' ');
+      state.ancestor = { levels: Number(levels), type: type as 'directory' | 'other' | 'absent' };
+    } else if (word === 'stat') {
+      const [mode = '0', uid = '-1', gid = '-1', size = '0', nlink = '1', owner = '', group = ''] = rest.split(' ');
+      Object.assign(state, { mode: parseInt(mode, 8), uid: Number(uid), gid: Number(gid), size: Number(size), nlink: Number(nlink), owner, group });
+    } else if (word === 'sha1') state.sha1 = rest.split(' ')[0] ?? '';
+    else if (word === 'content') state.content = fromBase64(rest);
+    else if (word === 'entries') state.nonEmpty = rest === 'nonempty';
+    else if (word === 'target') state.linkTarget = fromBase64(rest).replace(/\n$/, '');
+  }
+  if (resolvedAt !== -1) {
+    const target = fromBase64((lines[resolvedAt] ?? '').slice('resolved '.length));
+    state.resolved = parseFileFact(target, lines.slice(resolvedAt + 1).join('\n'));
+  }
+  return state;
+}
