@@ -18,6 +18,8 @@ function delta(ms: number): string {
   return `${Math.floor(s / 3600)}:${p(Math.floor(s / 60) % 60)}:${p(s % 60)}.${String(Math.round(ms % 1000)).padStart(3, '0')}000`;
 }
 
+const CHECK_MODE = 'Skipped, unless creates or removes is given: then skipped (ok) when it would be, else reported as changed without running, as Ansible does.';
+
 const lines = (text: string): string[] => (text ? text.split('\n') : []);
 
 const COMMON = {
@@ -79,6 +81,7 @@ async function runCommand(ctx: ActionContext, args: CommandArgs, script: string,
 /** `command`: argv only, no shell features (pipes, `$VAR` and globs are plain text). */
 export const commandModule = defineAction({
   name: 'command',
+  checkMode: CHECK_MODE,
   description: 'Runs a command on the host without a shell (no pipes, redirections or variables). Always reports a change unless creates/removes skip it.',
   args: {
     args: {
@@ -101,6 +104,7 @@ export const commandModule = defineAction({
 /** `shell`: the text through /bin/sh (or `executable`). */
 export const shellModule = defineAction({
   name: 'shell',
+  checkMode: CHECK_MODE,
   description: 'Runs a command line through /bin/sh (or `executable`) on the host. Always reports a change unless creates/removes skip it.',
   args: {
     args: {
@@ -124,6 +128,7 @@ export const shellModule = defineAction({
 /** `raw`: the text as it is, no guards; what Ansible uses to bootstrap hosts. Skipped in check mode. */
 export const rawModule = defineAction({
   name: 'raw',
+  checkMode: 'Skipped.',
   description: 'Runs the text as it is through the login shell (or `executable`); what bootstraps a host. Skipped in check mode.',
   args: {
     args: {

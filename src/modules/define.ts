@@ -37,6 +37,8 @@ export interface ActionDefinition<S extends ArgSpecs, F extends FactRequests> {
   readonly description: string;
   readonly args: ArgsSchema<S>;
   readonly controllerOnly?: boolean;
+  /** What it does under --check, for the reference (controller modules: the same as without). */
+  readonly checkMode?: string;
   validate?(args: Vars, context: ValidationContext): void;
   facts?(args: ArgsOf<S>): F;
   run(ctx: ActionContext, args: ArgsOf<S>, facts: FactValues<F>): Promise<ModuleResult>;
@@ -52,6 +54,7 @@ export function defineAction<const S extends ArgSpecs, F extends FactRequests = 
     description: def.description,
     schema: def.args as unknown as ArgsSchema, // erased: the registry holds every module alike
     controllerOnly: def.controllerOnly ?? false,
+    checkMode: def.checkMode ?? 'Runs as without --check: it changes nothing on the host.',
     ...(def.validate ? { validate: def.validate } : {}),
     ...(facts ? { facts: (args: Vars) => facts(typed(args)) } : {}),
     run: (ctx, args, values) => def.run(ctx, typed(args), values as FactValues<F>),

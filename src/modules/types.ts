@@ -87,6 +87,8 @@ export interface ActionModule {
   readonly schema: ArgsSchema;
   /** Runs on the controller alone: no connection is opened for it. */
   readonly controllerOnly: boolean;
+  /** What it does under --check, for the reference. */
+  readonly checkMode: string;
   validate?(args: Vars, context: ValidationContext): void;
   facts?(args: Vars): FactRequests;
   run(ctx: ActionContext, args: Vars, facts: Readonly<Record<string, unknown>>): Promise<ModuleResult>;
