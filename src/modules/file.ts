@@ -31,11 +31,14 @@ export const fileModule = defineModule({
     },
   },
   facts(args) {
+    const attributes = wantsAttributes(wantedAttributes(args));
+    // Where a link's src is looked up matters only for links: other states read one path.
+    const link = args.state === 'link';
     const src = args.src ?? '';
     return {
-      path: fileFact(args.path, { attributes: wantsAttributes(wantedAttributes(args)), follow: args.follow, entries: args.state === 'link' }),
-      srcBeside: fileFact(linkSource(args.path, src, false), { attributes: wantsAttributes(wantedAttributes(args)), follow: true }),
-      srcInside: fileFact(linkSource(args.path, src, true), { attributes: wantsAttributes(wantedAttributes(args)), follow: true }),
+      path: fileFact(args.path, { attributes, follow: args.follow, entries: link }),
+      srcBeside: link ? fileFact(linkSource(args.path, src, false), { attributes, follow: true }) : undefined,
+      srcInside: link ? fileFact(linkSource(args.path, src, true), { attributes, follow: true }) : undefined,
     };
   },
   plan(args, facts): Plan {
@@ -105,7 +108,7 @@ function planDirectory(current: FileState, want: WantedAttributes): Plan {
   return { changes, result };
 }
 
-function planLink(args: { path: string; src?: string | undefined; force: boolean; follow: boolean }, facts: { path: FileState; srcBeside: FileState; srcInside: FileState }, want: WantedAttributes): Plan {
+function planLink(args: { path: string; src?: string | undefined; force: boolean; follow: boolean }, facts: { path: FileState; srcBeside?: FileState | undefined; srcInside?: FileState | undefined }, want: WantedAttributes): Plan {
   const current = facts.path;
   const prev = current.type === 'other' ? 'file' : current.type;
   const path = args.path;
@@ -113,7 +116,7 @@ function planLink(args: { path: string; src?: string | undefined; force: boolean
   // No src: an existing link keeps its target (only its attributes are managed).
   if (src === undefined && args.follow && current.type === 'link') src = current.linkTarget;
   const inside = current.type === 'directory';
-  const source = inside ? facts.srcInside : facts.srcBeside;
+  const source = (inside ? facts.srcInside : facts.srcBeside) ?? { path: linkSource(path, src ?? '', inside), type: 'absent' as const };
   if (src !== undefined && !args.force && !existsFollowing(source)) {
     return failure(`src file does not exist, use "force=yes" if you really want to create the link: ${linkSource(path, src, inside)}`, { path, src });
   }
