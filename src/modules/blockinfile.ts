@@ -1,6 +1,6 @@
 import { defineModule } from './define.js';
 import { editBlock } from './line-edit.js';
-import { FILE_ATTRIBUTE_ARGS } from './schema.js';
+import { FILE_ATTRIBUTE_ARGS, UNIMPLEMENTED_FILE_ARGS } from './schema.js';
 import { checkRegexes, planTextEdit, textEditFacts } from './text-edit.js';
 
 export const blockinfileModule = defineModule({
@@ -19,6 +19,7 @@ export const blockinfileModule = defineModule({
       create: { type: 'bool', default: false, description: 'Create the file (and its missing directories) when it does not exist.' },
       ...FILE_ATTRIBUTE_ARGS,
     },
+    notImplemented: ['backup', 'validate', ...UNIMPLEMENTED_FILE_ARGS],
     mutuallyExclusive: [['insertbefore', 'insertafter']],
   },
   validate(args, context) {

@@ -91,6 +91,8 @@ export const commandModule = defineAction({
       ...COMMON,
     },
     freeForm: ['chdir', 'creates', 'removes', 'stdin', 'stdin_add_newline', 'strip_empty_ends'],
+    // Ansible's command ignores executable with a warning; provision refuses it.
+    notImplemented: ['executable'],
     mutuallyExclusive: [['_raw_params', 'argv'], ['cmd', 'argv'], ['_raw_params', 'cmd']],
     requiredOneOf: [['_raw_params', 'cmd', 'argv']],
   },

@@ -5,7 +5,7 @@ import { hasTemplate } from '../template/templar.js';
 import { defineModule } from './define.js';
 import { placement, placementFacts, planPlacement } from './file-placement.js';
 import { pythonJsonDumps } from './python-json.js';
-import { FILE_ATTRIBUTE_ARGS } from './schema.js';
+import { FILE_ATTRIBUTE_ARGS, UNIMPLEMENTED_FILE_ARGS } from './schema.js';
 import { ModuleFailure } from './types.js';
 
 export const copyModule = defineModule({
@@ -20,6 +20,7 @@ export const copyModule = defineModule({
       follow: { type: 'bool', default: false, description: 'When dest is a link, write through it to its target instead of replacing the link.' },
       ...FILE_ATTRIBUTE_ARGS,
     },
+    notImplemented: ['backup', 'validate', 'directory_mode', 'remote_src', 'local_follow', 'checksum', 'decrypt', ...UNIMPLEMENTED_FILE_ARGS],
     mutuallyExclusive: [['src', 'content']],
     requiredOneOf: [['src', 'content']],
   },

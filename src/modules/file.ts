@@ -6,7 +6,7 @@ import { resolveMode } from './file-mode.js';
 import { attributeChanges, hasChanges, setAttributes, type WantedAttributes, wantedAttributes, wantsAttributes } from './file-attributes.js';
 import { existsFollowing, type FileState, fileFact } from './facts/file.js';
 import { type Change, failure, noChange, type Plan } from './plan.js';
-import { FILE_ATTRIBUTE_ARGS } from './schema.js';
+import { FILE_ATTRIBUTE_ARGS, UNIMPLEMENTED_FILE_ARGS } from './schema.js';
 
 const STATES = ['file', 'directory', 'touch', 'absent', 'link'] as const;
 type State = (typeof STATES)[number];
@@ -29,6 +29,7 @@ export const fileModule = defineModule({
       follow: { type: 'bool', default: true, description: 'When path is a link, set mode and owner on (and make directories at) its target.' },
       ...FILE_ATTRIBUTE_ARGS,
     },
+    notImplemented: ['recurse', 'modification_time', 'modification_time_format', 'access_time', 'access_time_format', ...UNIMPLEMENTED_FILE_ARGS],
   },
   facts(args) {
     const attributes = wantsAttributes(wantedAttributes(args));

@@ -1,7 +1,7 @@
 import { ConfigError } from '../errors.js';
 import { defineModule } from './define.js';
 import { editLines } from './line-edit.js';
-import { FILE_ATTRIBUTE_ARGS } from './schema.js';
+import { FILE_ATTRIBUTE_ARGS, UNIMPLEMENTED_FILE_ARGS } from './schema.js';
 import { checkRegexes, planTextEdit, textEditFacts } from './text-edit.js';
 
 export const lineinfileModule = defineModule({
@@ -21,6 +21,7 @@ export const lineinfileModule = defineModule({
       create: { type: 'bool', default: false, description: 'Create the file (and its missing directories) when it does not exist.' },
       ...FILE_ATTRIBUTE_ARGS,
     },
+    notImplemented: ['backup', 'validate', ...UNIMPLEMENTED_FILE_ARGS],
     mutuallyExclusive: [['insertbefore', 'insertafter'], ['regexp', 'search_string'], ['backrefs', 'search_string']],
     requiredIf: [['state', 'present', ['line']]],
   },

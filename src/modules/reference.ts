@@ -46,6 +46,7 @@ function moduleSection(module: Module): string[] {
     ...(schema.requiredIf ?? []).map(([arg, value, needed]) => `with ${arg}=${String(value)}: ${needed.map((a) => `\`${a}\``).join(', ')} required`),
   ];
   if (rules.length > 0) lines.push(...rules.map((r) => `- ${r.replace(/_raw_params/g, 'free form')}`), '');
+  if (schema.notImplemented?.length) lines.push(`Not implemented (refused): ${schema.notImplemented.map((a) => `\`${a}\``).join(', ')}.`, '');
   return lines;
 }
 

@@ -32,7 +32,12 @@ export interface ArgsSchema<S extends ArgSpecs = ArgSpecs> {
   readonly anyArgs?: boolean;
   /** Arguments that are conditions or variable names, evaluated by the module, never templated. */
   readonly rawArgs?: readonly (keyof S & string)[];
+  /** Ansible's arguments (and aliases) that provision does not implement: refused by name, never ignored. */
+  readonly notImplemented?: readonly string[];
 }
+
+/** Ansible's file arguments for SELinux, attributes and unsafe writes, which provision does not implement. */
+export const UNIMPLEMENTED_FILE_ARGS = ['attributes', 'attr', 'seuser', 'serole', 'setype', 'selevel', 'unsafe_writes'] as const;
 
 type ValueOf<T extends ArgType> = T extends 'str' | 'path' | 'mode'
   ? string

@@ -42,6 +42,7 @@ export const statModule = defineModule({
       get_checksum: { type: 'bool', default: true, description: 'Include the checksum of a regular file.' },
       checksum_algorithm: { type: 'str', choices: ['sha1'], default: 'sha1', aliases: ['checksum', 'checksum_algo'], description: 'Only sha1 (Ansible\'s default) is supported.' },
     },
+    notImplemented: ['get_md5', 'get_mime', 'mime', 'mime_type', 'mime-type', 'get_attributes', 'attributes', 'attr'],
   },
   facts: (args) => ({ path: fileFact(args.path, { attributes: true, checksum: args.get_checksum, follow: true }) }),
   plan(args, facts) {

@@ -4,7 +4,7 @@ import { ConfigError } from '../errors.js';
 import { hasTemplate } from '../template/templar.js';
 import { defineModule } from './define.js';
 import { placement, placementFacts, planPlacement } from './file-placement.js';
-import { FILE_ATTRIBUTE_ARGS } from './schema.js';
+import { FILE_ATTRIBUTE_ARGS, UNIMPLEMENTED_FILE_ARGS } from './schema.js';
 import { ModuleFailure } from './types.js';
 
 export const templateModule = defineModule({
@@ -18,6 +18,7 @@ export const templateModule = defineModule({
       follow: { type: 'bool', default: false, description: 'When dest is a link, write through it to its target instead of replacing the link.' },
       ...FILE_ATTRIBUTE_ARGS,
     },
+    notImplemented: ['backup', 'validate', 'newline_sequence', 'block_start_string', 'block_end_string', 'variable_start_string', 'variable_end_string', 'comment_start_string', 'comment_end_string', 'trim_blocks', 'lstrip_blocks', 'output_encoding', ...UNIMPLEMENTED_FILE_ARGS],
   },
   validate(args, context) {
     const src = args['src'];

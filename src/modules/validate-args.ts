@@ -22,6 +22,9 @@ export function validateArgs(name: string, schema: ArgsSchema, raw: Vars, at: So
   for (const [key, value] of Object.entries(raw)) {
     const where = positionOf(raw, key) ?? at;
     const canonical = names.get(key) ?? (schema.anyArgs ? key : undefined);
+    if (!canonical && schema.notImplemented?.includes(key)) {
+      throw new ConfigError(`${name}: argument "${key}" is not implemented by provision (refused rather than ignored)`, where);
+    }
     if (!canonical) {
       const expected = Object.keys(schema.args).filter((k) => k !== '_raw_params').join(', ');
       throw new ConfigError(`${name}: unknown argument "${key}" (provision's ${name} takes: ${expected})`, where);

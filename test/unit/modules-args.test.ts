@@ -36,6 +36,15 @@ describe('module arguments', () => {
     assert.equal(normalizeArgs('file', { path: '/x', state: '{{s}}' }, at, false)['state'], '{{s}}');
     assert.throws(() => normalizeArgs('file', { path: '/x', state: 'folder' }, at, true), /must be one of/);
   });
+  test('Ansible arguments provision does not implement are refused by name; mutually exclusive and required_if as Ansible', () => {
+    assert.throws(() => normalizeArgs('copy', { content: 'x', dest: '/x', backup: true }, at, false), /copy: argument "backup" is not implemented by provision/);
+    assert.throws(() => normalizeArgs('file', { path: '/x', state: 'directory', recurse: true }, at, false), /file: argument "recurse" is not implemented/);
+    assert.throws(() => normalizeArgs('copy', { content: 'x', src: 'a', dest: '/x' }, at, false), /parameters are mutually exclusive: src\|content/);
+    assert.throws(() => normalizeArgs('lineinfile', { path: '/x', regexp: 'a', search_string: 'b', line: 'c' }, at, false), /mutually exclusive: regexp\|search_string/);
+    assert.throws(() => normalizeArgs('lineinfile', { path: '/x', regexp: 'a' }, at, false), /state is present but all of the following are missing: line/);
+    assert.throws(() => normalizeArgs('file', { path: '~/x' }, at, true), /"~" and \$VARIABLES in paths are not expanded/);
+    assert.equal(normalizeArgs('lineinfile', { path: '/x', regexp: 'a', state: 'absent' }, at, false)['state'], 'absent');
+  });
   test('k=v strings, with quotes, escapes and templates kept whole', () => {
     assert.deepEqual(parseKeyValues('dest=/etc/hosts line="{{ a }}  {{ b }}" mode=u=rw,g=r', at), { dest: '/etc/hosts', line: '{{ a }}  {{ b }}', mode: 'u=rw,g=r' });
     assert.deepEqual(parseKeyValues('content="x\\ny"', at), { content: 'x\ny' });
