@@ -6,10 +6,8 @@
 export interface Fact<T> {
   /** Identity: two requests with the same key are one fetch. */
   readonly key: string;
-  /** POSIX sh. Prints the fact's lines on stdout. */
+  /** POSIX sh, short (it runs for every task on every host). Prints the fact's lines on stdout. */
   readonly command: string;
-  /** Shell functions the command calls, defined once per script however many facts use them. */
-  readonly helpers?: readonly string[];
   parse(output: string): T;
 }
 
@@ -24,10 +22,9 @@ export type FactValues<F extends FactRequests> = {
 /** Marks the start of each fact's output; never part of a fact's own output (paths travel as base64). */
 const SECTION = '@@provision-fact';
 
-/** One script for many facts: the helpers once, then each fact's command after its section line. */
+/** One script for many facts: each fact's command after its section line. */
 export function gatherScript(facts: readonly Fact<unknown>[]): string {
-  const helpers = new Set(facts.flatMap((f) => f.helpers ?? []));
-  return [...helpers, ...facts.map((f, i) => `echo '${SECTION} ${i}'\n${f.command}`)].join('\n');
+  return facts.map((f, i) => `echo '${SECTION} ${i}'\n${f.command}`).join('\n');
 }
 
 /** Splits a gather script's output back into each fact's own output, in order. */

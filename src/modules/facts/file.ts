@@ -39,48 +39,30 @@ export interface FileFactOptions {
 }
 
 /**
- * One shell function for every file fact: a few builtins, `stat` for attributes, `sha1sum` for
- * the checksum and `base64` only when the content itself is asked for. Paths and link targets
- * travel as base64, so no name can break the framing.
+ * The shell code for one file fact, only the branches the options need (it runs once per task on
+ * every host, so it stays short): builtins for the type, `stat` for attributes, `sha1sum` for the
+ * checksum and `base64` only when the content itself is asked for. Names and link targets travel
+ * as base64, so no name can break the framing.
  */
-const FILE_HELPER = `__pvf() {
-  __p=$1; __w=$2
-  if [ -L "$__p" ]; then __t=link; elif [ -d "$__p" ]; then __t=directory; elif [ -f "$__p" ]; then __t=file; elif [ -e "$__p" ]; then __t=other; else __t=absent; fi
-  echo "type $__t"
-  if [ "$__t" = absent ]; then
-    __d=$__p; __n=0
-    while :; do
-      __n=$((__n + 1))
-      case $__d in */*) __d=\${__d%/*}; [ -n "$__d" ] || __d=/ ;; *) __d=. ;; esac
-      if [ -d "$__d" ]; then echo "ancestor $__n directory"; break; fi
-      if [ -e "$__d" ] || [ -L "$__d" ]; then echo "ancestor $__n other"; break; fi
-      if [ "$__d" = / ] || [ "$__d" = . ]; then echo "ancestor $__n absent"; break; fi
-    done
-    return 0
-  fi
-  case $__w in *a*) stat -c 'stat %a %u %g %s %h %U %G' -- "$__p" ;; esac
-  if [ "$__t" = file ]; then
-    case $__w in *1*) printf 'sha1 '; sha1sum <"$__p" ;; esac
-    case $__w in *c*) printf 'content '; base64 -w0 <"$__p"; echo ;; esac
-  fi
-  if [ "$__t" = directory ]; then
-    case $__w in *e*)
-      __e=empty
-      for __f in "$__p"/* "$__p"/.[!.]* "$__p"/..?*; do if [ -e "$__f" ] || [ -L "$__f" ]; then __e=nonempty; break; fi; done
-      echo "entries $__e" ;;
-    esac
-  fi
-  if [ "$__t" = link ]; then
-    printf 'target '; readlink -- "$__p" | base64 -w0; echo
-    case $__w in *l*)
-      __r=$(readlink -f -- "$__p") || return 0
-      printf 'resolved '; printf '%s' "$__r" | base64 -w0; echo
-      __pvf "$__r" "$__w" ;;
-    esac
-  fi
-  return 0
-}`;
+function describe(v: string, options: FileFactOptions, followLinks: boolean): string {
+  const attrs = options.attributes ? `stat -c 'stat %a %u %g %s %h %U %G' -- "$${v}"; ` : '';
+  const lines = [
+    `if [ -L "$${v}" ]; then t=link; elif [ -d "$${v}" ]; then t=directory; elif [ -f "$${v}" ]; then t=file; elif [ -e "$${v}" ]; then t=other; else t=absent; fi; echo "type $t"`,
+    'case $t in',
+    // The nearest existing ancestor, without a fork: ${d%/*} strips one component.
+    `absent) d=$${v}; n=0; while :; do n=$((n + 1)); case $d in */*) d=\${d%/*}; [ -n "$d" ] || d=/ ;; *) d=. ;; esac; ` +
+      'if [ -d "$d" ]; then echo "ancestor $n directory"; break; fi; if [ -e "$d" ] || [ -L "$d" ]; then echo "ancestor $n other"; break; fi; ' +
+      'if [ "$d" = / ] || [ "$d" = . ]; then echo "ancestor $n absent"; break; fi; done ;;',
+    `file) ${attrs}${options.checksum ? `printf 'sha1 '; sha1sum <"$${v}"; ` : ''}${options.content ? `printf 'content '; base64 -w0 <"$${v}"; echo; ` : ''}: ;;`,
+    `directory) ${attrs}${options.entries ? `e=empty; for f in "$${v}"/* "$${v}"/.[!.]* "$${v}"/..?*; do if [ -e "$f" ] || [ -L "$f" ]; then e=nonempty; break; fi; done; echo "entries $e"; ` : ''}: ;;`,
+    `link) ${attrs}printf 'target '; readlink -- "$${v}" | base64 -w0; echo${followLinks ? `; if r=$(readlink -f -- "$${v}"); then printf 'resolved '; printf '%s' "$r" | base64 -w0; echo; \n${describe('r', options, false)}\nfi` : ''} ;;`,
+    `*) ${attrs}: ;;`,
+    'esac',
+  ];
+  return lines.join('\n');
+}
 
+/** The options, as part of the fact's key. */
 function flags(options: FileFactOptions): string {
   return `${options.attributes ? 'a' : ''}${options.checksum ? '1' : ''}${options.content ? 'c' : ''}${options.follow ? 'l' : ''}${options.entries ? 'e' : ''}-`;
 }
@@ -96,8 +78,7 @@ export function fileFact(path: string, options: FileFactOptions = {}): Fact<File
   const w = flags(options);
   return {
     key: `file ${w} ${path}`,
-    command: `__pvf ${shellQuote(path)} ${w}`,
-    helpers: [FILE_HELPER],
+    command: `p=${shellQuote(path)}\n${describe('p', options, options.follow === true)}`,
     parse: (output) => parseFileFact(path, output),
   };
 }
