@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { dirname, posix } from 'node:path';
+import { dirname } from 'node:path';
 import type { Vars } from '../util/data.js';
 import { attributeChanges, hasChanges, setAttributes, wantedAttributes, wantsAttributes } from './file-attributes.js';
 import { type FileState, fileFact } from './facts/file.js';
@@ -35,27 +35,23 @@ function destFile(args: PlacementArgs, input: Placement): string {
 }
 
 /**
- * One round trip: the destination (and, for a source file, the path inside it in case it is a
+ * One round trip: the destination (and, for a source file, the entry inside it should it be a
  * directory) with its checksum, never its bytes; the bytes only for --diff.
  */
 export function placementFacts(args: PlacementArgs, input: Placement, diff: boolean) {
-  const options = { checksum: true, content: diff, attributes: wantsAttributes(wantedAttributes(args)), follow: args.follow };
-  const file = destFile(args, input);
-  return {
-    dest: fileFact(file, options),
-    inside: fileFact(input.sourceName ? posix.join(file, input.sourceName) : file, options),
-  };
+  const options = { checksum: true, content: diff, attributes: wantsAttributes(wantedAttributes(args)), follow: args.follow, ancestor: true, child: input.sourceName };
+  return { dest: fileFact(destFile(args, input), options) };
 }
 
 const CONTENT_INTO_DIRECTORY = 'can not use content with a dir as dest';
 
 /** Ansible's copy (action plugin and module): what placing the bytes at dest would change. */
-export function planPlacement(args: PlacementArgs, facts: { readonly dest: FileState; readonly inside: FileState }, input: Placement): Plan {
+export function planPlacement(args: PlacementArgs, facts: { readonly dest: FileState }, input: Placement): Plan {
   if (input.fromContent && args.dest.endsWith('/')) return failure(CONTENT_INTO_DIRECTORY);
   let target = facts.dest;
   if (target.type === 'directory') {
-    if (input.fromContent || !input.sourceName) return failure(CONTENT_INTO_DIRECTORY);
-    target = facts.inside;
+    if (input.fromContent || !input.sourceName || !target.child) return failure(CONTENT_INTO_DIRECTORY);
+    target = target.child;
   }
   if (args.follow && target.type === 'link' && target.resolved) target = target.resolved;
   const result: Vars = { dest: target.path, checksum: input.sha1, size: input.content.length };

@@ -37,7 +37,7 @@ export const fileModule = defineModule({
     const link = args.state === 'link';
     const src = args.src ?? '';
     return {
-      path: fileFact(args.path, { attributes, follow: args.follow, entries: link }),
+      path: fileFact(args.path, { attributes, follow: args.follow, entries: link, ancestor: args.state === 'directory' }),
       srcBeside: link ? fileFact(linkSource(args.path, src, false), { attributes, follow: true }) : undefined,
       srcInside: link ? fileFact(linkSource(args.path, src, true), { attributes, follow: true }) : undefined,
     };

@@ -41,18 +41,25 @@ describe('file facts on a real shell', () => {
   });
 
   test('links: the target as written, and followed to what is there', () => {
-    const [link, dangling] = gather([fileFact(join(dir, 'link'), { follow: true, checksum: true }), fileFact(join(dir, 'dangling'), { follow: true })]);
+    const [link, dangling] = gather([fileFact(join(dir, 'link'), { follow: true, checksum: true }), fileFact(join(dir, 'dangling'), { follow: true, ancestor: true })]);
     assert.deepEqual(link, { path: join(dir, 'link'), type: 'link', linkTarget: 'file', resolved: { path: join(dir, 'file'), type: 'file', sha1: createHash('sha1').update(text).digest('hex') } });
     assert.deepEqual(dangling, { path: join(dir, 'dangling'), type: 'link', linkTarget: 'nowhere', resolved: { path: join(dir, 'nowhere'), type: 'absent', ancestor: { levels: 1, type: 'directory' } } });
   });
 
   test('directories with and without entries (hidden ones count); a missing path and its nearest ancestor', () => {
-    const [empty, full, missing] = gather([fileFact(join(dir, 'empty'), { entries: true }), fileFact(join(dir, 'full'), { entries: true }), fileFact(join(dir, 'a/b/c'))]);
+    const [empty, full, missing] = gather([fileFact(join(dir, 'empty'), { entries: true }), fileFact(join(dir, 'full'), { entries: true }), fileFact(join(dir, 'a/b/c'), { ancestor: true })]);
     assert.deepEqual(empty, { path: join(dir, 'empty'), type: 'directory', nonEmpty: false });
     assert.deepEqual(full, { path: join(dir, 'full'), type: 'directory', nonEmpty: true });
     assert.deepEqual(missing, { path: join(dir, 'a/b/c'), type: 'absent', ancestor: { levels: 3, type: 'directory' } });
-    const [underFile] = gather([fileFact(join(dir, 'file/x/y'))]);
+    const [underFile] = gather([fileFact(join(dir, 'file/x/y'), { ancestor: true })]);
     assert.deepEqual(underFile, { path: join(dir, 'file/x/y'), type: 'absent', ancestor: { levels: 2, type: 'other' } });
+  });
+
+  test('a directory\'s entry (copy into a directory), and no ancestor unless asked', () => {
+    const [withChild, inFile, plain] = gather([fileFact(join(dir, 'full'), { checksum: true, child: '.hidden' }), fileFact(join(dir, 'file'), { child: 'x' }), fileFact(join(dir, 'a/b'))]);
+    assert.deepEqual(withChild, { path: join(dir, 'full'), type: 'directory', child: { path: join(dir, 'full/.hidden'), type: 'file', sha1: createHash('sha1').update('').digest('hex') } });
+    assert.deepEqual(inFile, { path: join(dir, 'file'), type: 'file' });
+    assert.deepEqual(plain, { path: join(dir, 'a/b'), type: 'absent' });
   });
 
   test('a name with a quote and a newline cannot break the framing', () => {

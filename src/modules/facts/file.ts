@@ -25,6 +25,8 @@ export interface FileState {
   readonly linkTarget?: string;
   /** With `follow`, a link's fully resolved path and what is there. */
   readonly resolved?: FileState;
+  /** With `child`, when this is a directory: that entry in it. */
+  readonly child?: FileState;
   /** When absent: the nearest existing ancestor, `levels` up (1: the parent), and what it is. */
   readonly ancestor?: { readonly levels: number; readonly type: 'directory' | 'other' | 'absent' };
 }
@@ -36,6 +38,10 @@ export interface FileFactOptions {
   readonly follow?: boolean;
   /** Whether a directory has entries. */
   readonly entries?: boolean;
+  /** For a missing path, its nearest existing ancestor. */
+  readonly ancestor?: boolean;
+  /** For a directory, the state of this entry in it (copy's dest that is a directory). */
+  readonly child?: string | undefined;
 }
 
 /**
@@ -50,11 +56,13 @@ function describe(v: string, options: FileFactOptions, followLinks: boolean): st
     `if [ -L "$${v}" ]; then t=link; elif [ -d "$${v}" ]; then t=directory; elif [ -f "$${v}" ]; then t=file; elif [ -e "$${v}" ]; then t=other; else t=absent; fi; echo "type $t"`,
     'case $t in',
     // The nearest existing ancestor, without a fork: ${d%/*} strips one component.
-    `absent) d=$${v}; n=0; while :; do n=$((n + 1)); case $d in */*) d=\${d%/*}; [ -n "$d" ] || d=/ ;; *) d=. ;; esac; ` +
-      'if [ -d "$d" ]; then echo "ancestor $n directory"; break; fi; if [ -e "$d" ] || [ -L "$d" ]; then echo "ancestor $n other"; break; fi; ' +
-      'if [ "$d" = / ] || [ "$d" = . ]; then echo "ancestor $n absent"; break; fi; done ;;',
+    options.ancestor
+      ? `absent) d=$${v}; n=0; while :; do n=$((n + 1)); case $d in */*) d=\${d%/*}; [ -n "$d" ] || d=/ ;; *) d=. ;; esac; ` +
+        'if [ -d "$d" ]; then echo "ancestor $n directory"; break; fi; if [ -e "$d" ] || [ -L "$d" ]; then echo "ancestor $n other"; break; fi; ' +
+        'if [ "$d" = / ] || [ "$d" = . ]; then echo "ancestor $n absent"; break; fi; done ;;'
+      : 'absent) : ;;',
     `file) ${attrs}${options.checksum ? `printf 'sha1 '; sha1sum <"$${v}"; ` : ''}${options.content ? `printf 'content '; base64 -w0 <"$${v}"; echo; ` : ''}: ;;`,
-    `directory) ${attrs}${options.entries ? `e=empty; for f in "$${v}"/* "$${v}"/.[!.]* "$${v}"/..?*; do if [ -e "$f" ] || [ -L "$f" ]; then e=nonempty; break; fi; done; echo "entries $e"; ` : ''}: ;;`,
+    `directory) ${attrs}${options.entries ? `e=empty; for f in "$${v}"/* "$${v}"/.[!.]* "$${v}"/..?*; do if [ -e "$f" ] || [ -L "$f" ]; then e=nonempty; break; fi; done; echo "entries $e"; ` : ''}${options.child !== undefined ? `echo child\nc=$${v}/${shellQuote(options.child)}\n${describe('c', { ...options, child: undefined }, followLinks)}\n` : ''}: ;;`,
     `link) ${attrs}printf 'target '; readlink -- "$${v}" | base64 -w0; echo${followLinks ? `; if r=$(readlink -f -- "$${v}"); then printf 'resolved '; printf '%s' "$r" | base64 -w0; echo; \n${describe('r', options, false)}\nfi` : ''} ;;`,
     `*) ${attrs}: ;;`,
     'esac',
@@ -64,7 +72,7 @@ function describe(v: string, options: FileFactOptions, followLinks: boolean): st
 
 /** The options, as part of the fact's key. */
 function flags(options: FileFactOptions): string {
-  return `${options.attributes ? 'a' : ''}${options.checksum ? '1' : ''}${options.content ? 'c' : ''}${options.follow ? 'l' : ''}${options.entries ? 'e' : ''}-`;
+  return `${options.attributes ? 'a' : ''}${options.checksum ? '1' : ''}${options.content ? 'c' : ''}${options.follow ? 'l' : ''}${options.entries ? 'e' : ''}${options.ancestor ? 'u' : ''}-${options.child ?? ''}`;
 }
 
 /** Whether something is at the path, following links (Python's os.path.exists); needs `follow`. */
@@ -79,16 +87,18 @@ export function fileFact(path: string, options: FileFactOptions = {}): Fact<File
   return {
     key: `file ${w} ${path}`,
     command: `p=${shellQuote(path)}\n${describe('p', options, options.follow === true)}`,
-    parse: (output) => parseFileFact(path, output),
+    parse: (output) => parseFileFact(path, output, options.child),
   };
 }
 
 const fromBase64 = (text: string): string => Buffer.from(text.trim(), 'base64').toString('utf8');
 
-export function parseFileFact(path: string, output: string): FileState {
+export function parseFileFact(path: string, output: string, childName?: string): FileState {
   const lines = output.split('\n');
-  const resolvedAt = lines.findIndex((l) => l.startsWith('resolved '));
-  const own = resolvedAt === -1 ? lines : lines.slice(0, resolvedAt);
+  // A link's resolved target or a directory's child follows the path's own lines.
+  const nestedAt = lines.findIndex((l) => l.startsWith('resolved ') || l === 'child');
+  const resolvedAt = nestedAt !== -1 && lines[nestedAt] !== 'child' ? nestedAt : -1;
+  const own = nestedAt === -1 ? lines : lines.slice(0, nestedAt);
   const state: { -readonly [K in keyof FileState]: FileState[K] } = { path, type: 'absent' };
   for (const line of own) {
     const space = line.indexOf(' ');
@@ -106,9 +116,12 @@ export function parseFileFact(path: string, output: string): FileState {
     else if (word === 'entries') state.nonEmpty = rest === 'nonempty';
     else if (word === 'target') state.linkTarget = fromBase64(rest).replace(/\n$/, '');
   }
+  if (nestedAt !== -1 && resolvedAt === -1) {
+    state.child = parseFileFact(`${path.replace(/\/+$/, '')}/${childName ?? ''}`, lines.slice(nestedAt + 1).join('\n'));
+  }
   if (resolvedAt !== -1) {
     const target = fromBase64((lines[resolvedAt] ?? '').slice('resolved '.length));
-    state.resolved = parseFileFact(target, lines.slice(resolvedAt + 1).join('\n'));
+    state.resolved = parseFileFact(target, lines.slice(resolvedAt + 1).join('\n'), childName);
   }
   return state;
 }
