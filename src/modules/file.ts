@@ -113,6 +113,7 @@ function planLink(args: { path: string; src?: string | undefined; force: boolean
   const current = facts.path;
   const prev = current.type === 'other' ? 'file' : current.type;
   const path = args.path;
+  if (!args.follow && wantsAttributes(want)) return failure('mode, owner or group of the link itself (follow: false) is not implemented by provision', { path });
   let src = args.src;
   // No src: an existing link keeps its target (only its attributes are managed).
   if (src === undefined && args.follow && current.type === 'link') src = current.linkTarget;
