@@ -19,6 +19,7 @@ export function parseTask(raw: unknown, at: SourcePosition, catalog: ModuleCatal
   const keyAt = (key: string): SourcePosition => positionOf(raw, key) ?? at;
   let module: string | undefined;
   let moduleKey = '';
+  let written = '';
   let rawArgs: unknown;
   for (const [key, value] of Object.entries(raw)) {
     if (TASK_KEYWORDS.has(key)) continue;
@@ -28,6 +29,7 @@ export function parseTask(raw: unknown, at: SourcePosition, catalog: ModuleCatal
     if (module) throw new ConfigError(`a task runs one module, found "${module}" and "${name}"`, keyAt(key));
     module = name;
     moduleKey = key;
+    written = key;
     rawArgs = value;
   }
   if (raw['action'] !== undefined) {
@@ -40,6 +42,7 @@ export function parseTask(raw: unknown, at: SourcePosition, catalog: ModuleCatal
     if (!name) throw new ConfigError(`unknown module "${word}" in action`, keyAt('action'));
     module = name;
     moduleKey = 'action';
+    written = word;
     if (isPlainObject(action)) {
       const { module: _module, ...rest } = action;
       rawArgs = rest;
@@ -63,6 +66,7 @@ export function parseTask(raw: unknown, at: SourcePosition, catalog: ModuleCatal
   return {
     name: raw['name'] === undefined ? undefined : String(raw['name']),
     module,
+    ...(written !== module ? { moduleAsWritten: written } : {}),
     args,
     at,
     when: conditions(raw, 'when', keyAt),
