@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
+import { DROP_MACHINE_WIDE } from './capabilities.js';
 import type { LabHostPlan } from './plan.js';
 import { labPaths } from './state.js';
 
@@ -17,11 +18,11 @@ exec unshare --cgroup -- sh -c "$boot" lab-boot "$@"
 /**
  * Mounts the host's root (the overlay, kept across reboots) with its own /proc (/proc/sys
  * read-only but for net), a read-only /sys with its cgroup subtree, and its own /dev, /run and
- * /tmp; hides the lab's directory; then becomes systemd. eth1 is left down and bare: the host's
+ * /tmp; hides the lab's directory; then becomes systemd, without the machine-wide capabilities. eth1 is left down and bare: the host's
  * networking.service brings it up from /etc/network/interfaces, at every boot.
  */
 const BOOT = String.raw`set -eu
-root=$1 upper=$2 work=$3 name=$4 labdir=$5
+root=$1 upper=$2 work=$3 name=$4 labdir=$5 caps=$6
 echo 1 > /proc/sys/net/ipv6/conf/all/disable_ipv6
 ip addr flush dev eth1
 ip link set eth1 down
@@ -60,7 +61,7 @@ cd "$root"
 pivot_root . .
 umount -l .
 cd /
-exec env -i container=provision-lab /lib/systemd/systemd
+exec env -i container=provision-lab setpriv --bounding-set="$caps" -- /lib/systemd/systemd
 `;
 
 /**
@@ -97,6 +98,7 @@ export function spawnBootedHost(labDir: string, host: LabHostPlan, cgroupPath: s
         paths.work(host.name),
         host.name,
         labDir,
+        DROP_MACHINE_WIDE,
       ],
       // Its own process group: signals meant for the supervisor never reach a host.
       { detached: true, stdio: ['ignore', consoleLog, consoleLog] },

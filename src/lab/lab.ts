@@ -8,6 +8,7 @@ import { mapLimit, runChecked } from '../util/process.js';
 import { makeLabAccount } from './account.js';
 import { addToRepository } from './apt-repository.js';
 import { prepareBootedLab, waitForBootedHosts } from './booted-lab.js';
+import { withoutMachineCapabilities } from './capabilities.js';
 import { prepareBootedLayer } from './booted-layer.js';
 import { findLabCgroups, isPopulated, killCgroup, removeTree, unmountLabCgroup2 } from './cgroup.js';
 import { freshControllerCommand } from './controller.js';
@@ -237,7 +238,7 @@ export function labExec(dir: string, hostName: string, argv: readonly string[]):
   if (argv.length === 0) throw new LabError('lab exec needs a command after --');
   // A booted host also has its own IPC and cgroup namespaces.
   const namespaces = host.kind === 'booted' ? ['-m', '-u', '-n', '-p', '-i', '-C'] : ['-m', '-u', '-n', '-p'];
-  return passThrough('nsenter', ['-t', String(pid), ...namespaces, '-r', '-w', '--', ...argv], {
+  return passThrough('nsenter', ['-t', String(pid), ...namespaces, '-r', '-w', '--', ...withoutMachineCapabilities(argv)], {
     ...CLEAN_ENV,
     TERM: process.env['TERM'] ?? 'dumb',
   });
@@ -274,10 +275,10 @@ export function labRun(dir: string, argv: readonly string[], options: LabRunOpti
   const command = argv[0] === 'provision' ? [...provisionCommand, ...argv.slice(1)] : [...argv];
   if (host.kind === 'booted') {
     const extra = options.labKey ? labControllerEnv(dir) : { PROVISION_LAB_DIR: resolve(dir) };
-    const fresh = freshControllerCommand(resolve(dir), host.netns, pid, command, extra);
+    const fresh = freshControllerCommand(resolve(dir), host.netns, pid, withoutMachineCapabilities(command), extra);
     return passThrough('nsenter', fresh.args, fresh.env);
   }
-  return passThrough('nsenter', [`--net=/run/netns/${host.netns}`, `--uts=/proc/${pid}/ns/uts`, '--', ...command], {
+  return passThrough('nsenter', [`--net=/run/netns/${host.netns}`, `--uts=/proc/${pid}/ns/uts`, '--', ...withoutMachineCapabilities(command)], {
     ...process.env,
     ...labControllerEnv(dir),
   });
