@@ -92,6 +92,8 @@ function hiddenMachineState(): string[] {
     ...under('var/lib/apt/lists', ['lock', 'partial']),
     ...under('etc/network/interfaces.d'),
     ...['var/lib/docker', 'var/lib/containerd'].filter((p) => existsSync(`/${p}`)),
+    // No man page index rebuilt after each package install (seconds per apt run; as man-db/auto-update false).
+    ...['var/lib/man-db/auto-update'].filter((p) => existsSync(`/${p}`)),
   ];
 }
 
