@@ -1,21 +1,29 @@
 #!/usr/bin/env bash
 # Lab speed and size: time to bring up the 5-host playground and an N-host lab, and the idle
-# memory each host costs (MemAvailable before and after, divided by the host count).
-# Usage (root): bench/lab.sh [N=200]
+# memory each host costs (MemAvailable before and after, divided by the host count); then the
+# same for booted hosts (systemd as PID 1, with sshd, dockerd, containerd…): the playground and
+# B booted hosts, up meaning every host's systemd has finished booting.
+# Usage (root): bench/lab.sh [N=200] [B=50]   (B=0: no booted hosts)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 n=${1:-200}
+booted=${2:-50}
 work=$(mktemp -d /tmp/provision-bench-XXXXXX)
 provision() { node bin/provision.js "$@"; }
-trap 'provision lab down --lab "$work/small" >/dev/null; provision lab down --lab "$work/big" >/dev/null; rm -rf "$work"' EXIT
+cleanup() {
+  for lab in small big bsmall bbig; do provision lab down --lab "$work/$lab" >/dev/null || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
 
 seconds() { local t0 t1; t0=$(date +%s.%N); "$@" >/dev/null; t1=$(date +%s.%N); awk "BEGIN { printf \"%.2f\", $t1 - $t0 }"; }
 available() { awk '/MemAvailable/ {print $2}' /proc/meminfo; }
+settle() { sync; echo 3 > /proc/sys/vm/drop_caches; }
 
 echo "playground (5 hosts) up: $(seconds provision lab up --lab "$work/small" -i inventories/playground.yml) s (whole CLI run)"
 echo "playground down: $(seconds provision lab down --lab "$work/small") s"
 provision lab inventory "$n" > "$work/inventory.yml"
-sync; echo 3 > /proc/sys/vm/drop_caches
+settle
 before=$(available)
 echo "$((n + 1)) hosts up: $(seconds provision lab up --lab "$work/big" -i "$work/inventory.yml") s"
 sleep 2
@@ -23,3 +31,24 @@ after=$(available)
 echo "idle memory per host: $(( (before - after) / (n + 1) )) KiB (MemAvailable delta / hosts)"
 echo "hosts up: $(provision lab status --lab "$work/big" | grep -c ' up$') of $((n + 1))"
 echo "$((n + 1)) hosts down: $(seconds provision lab down --lab "$work/big") s"
+
+[ "$booted" -gt 0 ] || exit 0
+if ! reason=$(node -e 'import("./dist/lab/requirements.js").then((m) => { const r = m.bootedUnsupportedReason(); if (r) { console.log(r); process.exit(1); } })'); then
+  echo "booted hosts: skipped ($reason)"
+  exit 0
+fi
+# Booted: up is when systemd reports running (or degraded) on every host; memory after 5 s idle.
+booted_run() { # name lab-dir inventory hosts
+  settle
+  local before after
+  before=$(available)
+  echo "$1 booted up: $(seconds provision lab up --lab "$2" --kind booted -i "$3") s (every host's systemd done)"
+  sleep 5
+  after=$(available)
+  echo "$1 booted: memory per host $(( (before - after) / $4 )) KiB (MemAvailable delta / hosts)"
+  echo "$1 booted: hosts up $(provision lab status --lab "$2" | grep -c ' up$') of $4"
+  echo "$1 booted down: $(seconds provision lab down --lab "$2") s"
+}
+booted_run "playground (5 hosts)" "$work/bsmall" inventories/playground.yml 5
+provision lab inventory "$((booted - 1))" > "$work/booted.yml"
+booted_run "$booted hosts" "$work/bbig" "$work/booted.yml" "$booted"
