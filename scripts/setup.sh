@@ -47,6 +47,18 @@ if [ ${#missing[@]} -gt 0 ] || [ ${#missing_debs[@]} -gt 0 ]; then
   fi
 fi
 
+# Every booted lab host holds about 10 inotify instances, all counted against root's machine-wide
+# limit (128 on Debian): a 50-host lab needs more. (Raised, never lowered.)
+inotify=/proc/sys/fs/inotify/max_user_instances
+if [ "$(cat "$inotify")" -lt 8192 ]; then
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "setup: root is needed to raise fs.inotify.max_user_instances to 8192 (run: sudo $0)" >&2
+    exit 1
+  fi
+  echo 8192 > "$inotify"
+  echo 'fs.inotify.max_user_instances = 8192' > /etc/sysctl.d/60-provision-lab.conf
+fi
+
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund
 fi

@@ -12,6 +12,7 @@ import { withoutMachineCapabilities } from './capabilities.js';
 import { prepareBootedLayer } from './booted-layer.js';
 import { findLabCgroups, isPopulated, killCgroup, removeTree, unmountLabCgroup2 } from './cgroup.js';
 import { freshControllerCommand } from './controller.js';
+import { assertInotifyRoom } from './inotify.js';
 import { initPidOf, isListeningOnSsh, netnsInode, processesInNamespaces, startHost } from './host-process.js';
 import { readHostRun } from './host-run.js';
 import { currentInitPid, hostStatus, type HostStatus, isOwnedBy } from './host-status.js';
@@ -50,7 +51,10 @@ export async function labUp(dirArg: string, inventory: Inventory, inventorySourc
   const plan = planLab(inventory, randomBytes(3).toString('hex'), options.kind);
   const booted = plan.hosts.filter((h) => h.kind === 'booted');
   const sshdOnly = plan.hosts.filter((h) => h.kind === 'sshd');
-  if (booted.length > 0) assertBootedSupported();
+  if (booted.length > 0) {
+    assertBootedSupported();
+    assertInotifyRoom(booted.length);
+  }
   const controller = plan.hosts.find((h) => h.controller);
   const paths = labPaths(dir);
   mkdirSync(paths.ssh, { recursive: true, mode: 0o700 });
