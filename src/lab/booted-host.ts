@@ -17,12 +17,13 @@ exec unshare --cgroup -- sh -c "$boot" lab-boot "$@"
 
 /**
  * Mounts the host's root (the overlay, kept across reboots) with its own /proc (/proc/sys
- * read-only but for net), a read-only /sys with its cgroup subtree, and its own /dev, /run and
- * /tmp; hides the lab's directory; then becomes systemd, without the machine-wide capabilities. eth1 is left down and bare: the host's
+ * read-only but for net), a read-only /sys with its cgroup subtree, its own /dev, /run and
+ * /tmp, and its docker directory (kept across reboots too: a plain directory, so docker's
+ * overlay2 works, which cannot stack on the overlay root); hides the lab's directory; then becomes systemd, without the machine-wide capabilities. eth1 is left down and bare: the host's
  * networking.service brings it up from /etc/network/interfaces, at every boot.
  */
 const BOOT = String.raw`set -eu
-root=$1 upper=$2 work=$3 name=$4 labdir=$5 caps=$6
+root=$1 upper=$2 work=$3 name=$4 labdir=$5 caps=$6 docker=$7
 echo 1 > /proc/sys/net/ipv6/conf/all/disable_ipv6
 ip addr flush dev eth1
 ip link set eth1 down
@@ -56,6 +57,8 @@ ln -s /proc/self/fd/2 "$root/dev/stderr"
 mount -t tmpfs -o mode=755 tmpfs "$root/run"
 if [ -d "$root$labdir" ]; then mount -t tmpfs -o mode=700,size=4k tmpfs "$root$labdir"; fi
 mount -t tmpfs -o mode=1777 tmpfs "$root/tmp"
+mkdir -p "$docker" "$root/var/lib/docker"
+mount --bind "$docker" "$root/var/lib/docker"
 hostname "$name"
 cd "$root"
 pivot_root . .
@@ -99,6 +102,7 @@ export function spawnBootedHost(labDir: string, host: LabHostPlan, cgroupPath: s
         host.name,
         labDir,
         DROP_MACHINE_WIDE,
+        paths.docker(host.name),
       ],
       // Its own process group: signals meant for the supervisor never reach a host.
       { detached: true, stdio: ['ignore', consoleLog, consoleLog] },

@@ -125,9 +125,11 @@ export async function prepareBootedLayer(labDir: string, host: LabHostPlan, cont
   mirrorParents(upper, 'etc/network/interfaces.d');
   put('etc/machine-id', `${randomBytes(16).toString('hex')}\n`);
   put('etc/apt/sources.list', aptSourcesList(controllerAddress));
-  // vfs keeps images and containers in the host's own disk (the overlay's upper layer), so they
-  // survive a reboot; overlay2 cannot stack on the overlay root.
-  put('etc/docker/daemon.json', `${JSON.stringify({ 'storage-driver': 'vfs' }, null, 2)}\n`);
+  // /var/lib/docker is the host's own directory on the machine's disk (booted-host.ts): overlay2
+  // works there and keeps images and containers across reboots (docs/lab.md has the figures).
+  put('etc/docker/daemon.json', `${JSON.stringify({ 'storage-driver': 'overlay2' }, null, 2)}\n`);
+  // The journal in memory: a persistent one preallocates 8 MB per host on the machine's disk.
+  put('etc/systemd/journald.conf.d/provision-lab.conf', '[Journal]\nStorage=volatile\nRuntimeMaxUse=16M\n');
   put('etc/fstab', '# Written by provision lab: nothing to mount; the lab mounts the root, /proc, /sys, /dev, /run and /tmp.\n');
   // No DNS server exists in the lab: lookups fail at once instead of waiting on one outside.
   put('etc/resolv.conf', '# Written by provision lab: no name server in the lab; names come from /etc/hosts.\nnameserver 127.0.0.1\n');

@@ -53,6 +53,8 @@ export const labPaths = (dir: string) => ({
   log: (name: string) => join(dir, 'hosts', name, 'sshd.log'),
   /** A booted host's console: what its systemd and the lab's init script print. */
   console: (name: string) => join(dir, 'hosts', name, 'console.log'),
+  /** A booted host's /var/lib/docker: part of its disk, like the upper layer. */
+  docker: (name: string) => join(dir, 'hosts', name, 'docker'),
   /** A booted host's current run, kept by the supervisor (see host-run.ts). */
   run: (name: string) => join(dir, 'hosts', name, 'run.json'),
   supervisor: join(dir, 'supervisor.json'),

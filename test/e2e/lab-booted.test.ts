@@ -186,7 +186,7 @@ describe('provision lab with booted hosts (the playground, systemd as PID 1)', {
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout, 'hello from a container\nbridge-ok\n');
     const info = await lab.exec('mesos-agent-1', ['docker', 'info', '--format', '{{.Driver}} {{.CgroupVersion}}']);
-    assert.equal(info.stdout.trim(), 'vfs 2');
+    assert.equal(info.stdout.trim(), 'overlay2 2');
   });
 
   test('apt installs a package built here from the lab repository; get_url-style downloads come from the web root', { timeout: 60_000 }, async () => {
