@@ -32,7 +32,12 @@ export class HostKeeper {
 
   start(): void {
     if (this.stopped) return;
-    resetHostCgroup(this.cgroupPath);
+    try {
+      resetHostCgroup(this.cgroupPath);
+    } catch (err) {
+      // A cgroup still busy is reused as it is; the boot must not wait on it.
+      this.log(`${this.host.name}: could not empty ${this.cgroupPath}: ${(err as Error).message}`);
+    }
     const child = spawnBootedHost(this.labDir, this.host, this.cgroupPath);
     this.child = child;
     this.boots++;

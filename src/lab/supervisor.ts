@@ -55,6 +55,8 @@ async function main(labDir: string): Promise<void> {
     server.closeAllConnections();
     process.exit(0);
   };
+  // A supervisor that died would leave rebooting hosts off: log what went wrong and carry on.
+  process.on('uncaughtException', (err) => log(`unexpected error: ${err.stack ?? err.message}`));
   process.on('SIGTERM', () => end('SIGTERM'));
   process.on('SIGINT', () => end('SIGINT'));
   setInterval(() => {
