@@ -1,11 +1,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { closeSync, openSync } from 'node:fs';
+import { closeSync, openSync, readFileSync } from 'node:fs';
 import { DROP_MACHINE_WIDE } from './capabilities.js';
 import type { LabHostPlan } from './plan.js';
 import { labPaths } from './state.js';
 
 /**
- * Runs as PID 1 of the host's new PID, mount, UTS and IPC namespaces, inside its network
+ * Runs as PID 1 of the host's new PID, mount, UTS, IPC and time namespaces, inside its network
  * namespace: moves itself into the host's cgroup, then enters a cgroup namespace rooted there.
  */
 const ENTER_CGROUP = String.raw`set -eu
@@ -54,6 +54,9 @@ ln -s /proc/self/fd "$root/dev/fd"
 ln -s /proc/self/fd/0 "$root/dev/stdin"
 ln -s /proc/self/fd/1 "$root/dev/stdout"
 ln -s /proc/self/fd/2 "$root/dev/stderr"
+# A boot id of this boot's own (the kernel's is the machine's): what tells a reboot happened.
+cat /proc/sys/kernel/random/uuid > "$root/dev/.lab-boot-id"
+mount --bind "$root/dev/.lab-boot-id" "$root/proc/sys/kernel/random/boot_id"
 mount -t tmpfs -o mode=755 tmpfs "$root/run"
 if [ -d "$root$labdir" ]; then mount -t tmpfs -o mode=700,size=4k tmpfs "$root$labdir"; fi
 mount -t tmpfs -o mode=1777 tmpfs "$root/tmp"
@@ -75,6 +78,7 @@ exec env -i container=provision-lab setpriv --bounding-set="$caps" -- /lib/syste
 export function spawnBootedHost(labDir: string, host: LabHostPlan, cgroupPath: string): ChildProcess {
   const paths = labPaths(labDir);
   const consoleLog = openSync(paths.console(host.name), 'a');
+  const sinceBoot = Math.floor(Number(readFileSync('/proc/uptime', 'utf8').split(' ')[0]));
   try {
     return spawn(
       'nsenter',
@@ -86,6 +90,12 @@ export function spawnBootedHost(labDir: string, host: LabHostPlan, cgroupPath: s
         '--uts',
         '--ipc',
         '--pid',
+        // Its own clocks since boot: uptime starts at 0 at every boot, as on a machine.
+        '--time',
+        '--monotonic',
+        `-${sinceBoot}`,
+        '--boottime',
+        `-${sinceBoot}`,
         '--fork',
         '--propagation',
         'private',

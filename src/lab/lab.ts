@@ -240,8 +240,8 @@ export function labExec(dir: string, hostName: string, argv: readonly string[]):
   const state = requireState(dir);
   const { host, pid } = requireHost(dir, state, hostName);
   if (argv.length === 0) throw new LabError('lab exec needs a command after --');
-  // A booted host also has its own IPC and cgroup namespaces.
-  const namespaces = host.kind === 'booted' ? ['-m', '-u', '-n', '-p', '-i', '-C'] : ['-m', '-u', '-n', '-p'];
+  // A booted host also has its own IPC, cgroup and time namespaces.
+  const namespaces = host.kind === 'booted' ? ['-m', '-u', '-n', '-p', '-i', '-C', '-T'] : ['-m', '-u', '-n', '-p'];
   return passThrough('nsenter', ['-t', String(pid), ...namespaces, '-r', '-w', '--', ...withoutMachineCapabilities(argv)], {
     ...CLEAN_ENV,
     TERM: process.env['TERM'] ?? 'dumb',

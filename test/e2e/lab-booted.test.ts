@@ -213,6 +213,9 @@ describe('provision lab with booted hosts (the playground, systemd as PID 1)', {
   test('reboot: the host comes back with the same disk, address and host key; its docker image is still there', { timeout: 90_000 }, async () => {
     const host = 'mesos-agent-2';
     await importBusybox(lab, host);
+    const bootId = async (): Promise<string> => (await lab.exec(host, ['cat', '/proc/sys/kernel/random/boot_id'])).stdout.trim();
+    const firstBoot = await bootId();
+    assert.notEqual(firstBoot, readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim(), "the host has the machine's boot id");
     const before = await lab.exec(host, ['sh', '-c', 'echo kept > /root/marker; docker create --name kept busybox:lab true >/dev/null; cat /etc/machine-id /etc/ssh/ssh_host_ed25519_key.pub']);
     assert.equal(before.code, 0, before.stderr);
     const firstInit = labStatus(lab.dir).find((h) => h.name === host)?.pid;
@@ -238,6 +241,10 @@ describe('provision lab with booted hosts (the playground, systemd as PID 1)', {
     // The host key is the same: SSH with strict checking against the lab's known_hosts still works.
     const ssh = await lab.run(['ssh', ...sshArgs(), `vagrant@${HOSTS[host]}`, 'hostname']);
     assert.equal(ssh.stdout.trim(), host, ssh.stderr);
+    // What a reboot module checks: a new boot id, and an uptime that started again.
+    assert.notEqual(await bootId(), firstBoot);
+    const uptime = Number((await lab.exec(host, ['cut', '-d.', '-f1', '/proc/uptime'])).stdout);
+    assert.ok(uptime < 60, `uptime ${uptime} s after a reboot`);
     const run = JSON.parse(readFileSync(join(lab.dir, 'hosts', host, 'run.json'), 'utf8')) as { boots: number };
     assert.equal(run.boots, 2);
   });
