@@ -224,7 +224,8 @@ function requireHost(dir: string, state: LabState, name: string): { host: LabHos
   const pid = currentInitPid(resolve(dir), state, host);
   if (pid === undefined || !isOwnedBy(pid, host.netns)) {
     const now = hostStatus(resolve(dir), state, host).state;
-    throw new LabError(`lab host ${name} is not running (${now}): ${host.kind === 'booted' ? 'wait for it, or ' : ''}run 'provision lab up'`);
+    const passing = now === 'booting' || now === 'rebooting' || now === 'stopping';
+    throw new LabError(`lab host ${name} is not running (${now}): ${passing ? 'wait for it' : "run 'provision lab up'"}`);
   }
   return { host, pid };
 }
