@@ -2,12 +2,12 @@
 # Lab speed and size: time to bring up the 5-host playground and an N-host lab, and the idle
 # memory each host costs (MemAvailable before and after, divided by the host count); then the
 # same for booted hosts (systemd as PID 1, with sshd, dockerd, containerd…): the playground and
-# B booted hosts, up meaning every host's systemd has finished booting.
-# Usage (root): bench/lab.sh [N=200] [B=50]   (B=0: no booted hosts)
+# B booted hosts (B > 5), up meaning every host's systemd has finished booting.
+# Usage (root): bench/lab.sh [N=200] [B=5]   (B=0: no booted hosts; docs/lab.md has B=50)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 n=${1:-200}
-booted=${2:-50}
+booted=${2:-5}
 work=$(mktemp -d /tmp/provision-bench-XXXXXX)
 provision() { node bin/provision.js "$@"; }
 cleanup() {
@@ -74,5 +74,6 @@ booted_run() { # name lab-dir inventory hosts
   echo "$1 booted down: $(seconds provision lab down --lab "$2") s"
 }
 booted_run "playground (5 hosts)" "$work/bsmall" inventories/playground.yml 5
+[ "$booted" -gt 5 ] || exit 0
 provision lab inventory "$((booted - 1))" > "$work/booted.yml"
 booted_run "$booted hosts" "$work/bbig" "$work/booted.yml" "$booted"
