@@ -43,7 +43,7 @@ if [ ${#missing[@]} -gt 0 ] || [ ${#missing_debs[@]} -gt 0 ]; then
   fi
   if [ ${#missing_debs[@]} -gt 0 ]; then
     mkdir -p "$lab_debs_dir"
-    (cd "$lab_debs_dir" && apt-get download -qq "${missing_debs[@]}")
+    (cd "$lab_debs_dir" && apt-get download -qq -o APT::Sandbox::User=root "${missing_debs[@]}")
   fi
 fi
 
