@@ -132,7 +132,7 @@ export function loadCases(root: string): Case[] {
 
 /** The names of a playbook's plays (for batch cases each must be the case name or start with it and a space). */
 export function playNames(file: string): string[] {
-  const data = parse(readFileSync(file, 'utf8'), { version: '1.1' }) as unknown;
+  const data = parse(readFileSync(file, 'utf8'), { version: '1.1', uniqueKeys: false }) as unknown;
   if (!Array.isArray(data)) throw new Error(`${file}: a playbook is a list of plays`);
   return data.map((p) => String((p as Record<string, unknown>)['name'] ?? ''));
 }

@@ -53,12 +53,18 @@ export interface RunRecord {
 
 export const shortAction = (action: string): string => action.replace(/^ansible\.(builtin|legacy)\./, '');
 
+/** The file module's state diffs carry atime/mtime (touch): they differ from run to run, so they are dropped. */
+function withoutTimes(side: unknown): unknown {
+  if (!side || typeof side !== 'object' || Array.isArray(side)) return side;
+  return Object.fromEntries(Object.entries(side as Json).filter(([k]) => k !== 'atime' && k !== 'mtime'));
+}
+
 function diffsOf(raw: unknown): { before: unknown; after: unknown }[] {
   const entries = Array.isArray(raw) ? raw : raw && typeof raw === 'object' ? [raw] : [];
   return entries
     .filter((d): d is Json => !!d && typeof d === 'object')
     .filter((d) => 'before' in d || 'after' in d)
-    .map((d) => ({ before: d['before'] ?? '', after: d['after'] ?? '' }))
+    .map((d) => ({ before: withoutTimes(d['before'] ?? ''), after: withoutTimes(d['after'] ?? '') }))
     .filter((d) => JSON.stringify(d.before) !== JSON.stringify(d.after));
 }
 

@@ -13,6 +13,7 @@ export const HERE = fileURLToPath(new URL('..', import.meta.url));
 export const CASES = join(HERE, 'cases');
 export const DEFAULT_INVENTORY = join(HERE, 'inventory.yml');
 export const LAB_INVENTORY = join(HERE, 'lab.yml');
+export const CHECK_INVENTORY = join(HERE, 'inventory-check.yml');
 const ANSIBLE_DIR = join(HERE, 'ansible');
 
 export type Tool = 'ansible' | 'provision';
@@ -214,15 +215,26 @@ export function hostsLost(tasks: readonly TaskRecord[]): Set<string> {
   return lost;
 }
 
-/** The hosts of inventory.yml, which batch runs target. */
-export const BATCH_HOSTS: readonly string[] = (() => {
-  const names = new Set<string>();
+/** Each host of a YAML inventory with its ansible_host. */
+function addresses(file: string): Map<string, string> {
+  const out = new Map<string, string>();
   const walk = (group: unknown): void => {
     if (!group || typeof group !== 'object') return;
-    const g = group as { hosts?: Record<string, unknown>; children?: Record<string, unknown> };
-    for (const h of Object.keys(g.hosts ?? {})) names.add(h);
+    const g = group as { hosts?: Record<string, { ansible_host?: string } | null>; children?: Record<string, unknown> };
+    for (const [h, vars] of Object.entries(g.hosts ?? {})) if (vars?.ansible_host || !out.has(h)) out.set(h, vars?.ansible_host ?? '');
     for (const child of Object.values(g.children ?? {})) walk(child);
   };
-  walk((parse(readFileSync(DEFAULT_INVENTORY, 'utf8')) as { all?: unknown }).all);
-  return [...names].sort();
-})();
+  walk((parse(readFileSync(file, 'utf8')) as { all?: unknown }).all);
+  return out;
+}
+
+/** The hosts of inventory.yml, which batch runs target. */
+export const BATCH_HOSTS: readonly string[] = [...addresses(DEFAULT_INVENTORY).keys()].sort();
+
+/** The lab host (lab.yml) behind an inventory's host: the one with its address. */
+export function labHostOf(inventory: string, host: string): string {
+  const address = addresses(inventory).get(host);
+  const lab = [...addresses(LAB_INVENTORY)].find(([, a]) => a === address)?.[0];
+  if (!lab) throw new Error(`${inventory}: host ${host} (${address}) is no lab host of lab.yml`);
+  return lab;
+}

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
-import { type Case, caseOfPlay, type Mode, MODES } from './cases.js';
+import { type Case, caseOfPlay, type Mode } from './cases.js';
 import { compareFiles, compareRecap, compareTasks, type Difference, type Snapshot } from './compare.js';
-import type { RunRecord, TaskRecord } from './record.js';
-import { BATCH_HOSTS, hostsLost, mergeTasks, type Side, writeBatch } from './runner.js';
+import type { RecapLine, RunRecord, TaskRecord } from './record.js';
+import { BATCH_HOSTS, CHECK_INVENTORY, DEFAULT_INVENTORY, hostsLost, labHostOf, mergeTasks, type Side, writeBatch } from './runner.js';
 
 export interface SuiteResult {
   readonly differences: Difference[];
@@ -14,7 +14,26 @@ export interface SuiteResult {
 
 const BATCH_TIMEOUT_MS = 240_000;
 const SOLO_TIMEOUT_MS = 90_000;
-const MAX_PROVISION_RERUNS = 40;
+const MAX_PROVISION_RUNS = 80;
+/** provision's batch is cut in chunks of this many cases, run side by side: a host it loses costs only the rest of its chunk. */
+const PROVISION_CHUNK = 8;
+const PROVISION_BATCH_PARALLEL = 2;
+
+/** At most n of the given jobs at once. */
+function semaphore(n: number): <T>(job: () => Promise<T>) => Promise<T> {
+  let active = 0;
+  const waiting: (() => void)[] = [];
+  return async (job) => {
+    while (active >= n) await new Promise<void>((r) => waiting.push(r));
+    active++;
+    try {
+      return await job();
+    } finally {
+      active--;
+      waiting.shift()?.();
+    }
+  };
+}
 
 /** Runs `jobs` with at most `limit` at once. */
 async function pool(limit: number, jobs: readonly (() => Promise<void>)[]): Promise<void> {
@@ -26,6 +45,20 @@ async function pool(limit: number, jobs: readonly (() => Promise<void>)[]): Prom
     }
   };
   await Promise.all(Array.from({ length: Math.min(limit, jobs.length) }, worker));
+}
+
+function sumRuns(runs: readonly RunRecord[]): RunRecord {
+  const recap: Record<string, RecapLine> = {};
+  for (const r of runs) {
+    for (const [host, line] of Object.entries(r.recap ?? {})) {
+      const into = (recap[host] ??= { ok: 0, changed: 0, unreachable: 0, failed: 0, skipped: 0, rescued: 0, ignored: 0 });
+      for (const k of Object.keys(line) as (keyof RecapLine)[]) into[k] += line[k];
+    }
+  }
+  // The exit code of the whole: the worst of the runs, as one run would have ended.
+  const codes = runs.map((r) => r.exitCode);
+  const exitCode = codes.includes(4) ? 4 : codes.includes(2) ? 2 : Math.max(0, ...codes);
+  return { tasks: [], plays: [], recap, exitCode, stderr: '' };
 }
 
 const firstLines = (text: string, n = 3): string => text.trim().split('\n').filter(Boolean).slice(0, n).join(' | ');
@@ -42,12 +75,20 @@ export class Suite {
     this.names = new Set(cases.map((c) => c.name));
   }
 
-  async run(concurrency = 3): Promise<SuiteResult> {
+  async run(concurrency = 4): Promise<SuiteResult> {
     await this.setup();
     if (this.problems.length > 0) return this.result();
     const batch = this.cases.filter((c) => c.header.run === 'batch');
     const solo = this.cases.filter((c) => c.header.run === 'solo');
-    await pool(concurrency, [() => this.batchChain(batch), ...solo.map((c) => () => this.soloChain(c))]);
+    // A chain that throws is a problem of the suite; the others still finish (nothing is left running).
+    const guard = (what: string, job: () => Promise<void>) => async (): Promise<void> => {
+      try {
+        await job();
+      } catch (err) {
+        this.problems.push(`${what}: ${(err as Error).stack ?? String(err)}`);
+      }
+    };
+    await pool(concurrency, [guard('batch', () => this.batchChain(batch)), ...solo.map((c) => guard(`solo case ${c.name}`, () => this.soloChain(c)))]);
     return this.result();
   }
 
@@ -57,10 +98,13 @@ export class Suite {
 
   /** One `lab exec` per host per lab: each case's /srv/diff/NAME (owned by vagrant), then its own setup. */
   private async setup(): Promise<void> {
-    const hosts = [...new Set(this.cases.flatMap((c) => c.header.hosts))].sort();
-    const scriptFor = (host: string): string => {
+    const where = new Map<string, Case[]>();
+    for (const c of this.cases) {
+      for (const host of this.labHostsOf(c)) where.set(host, [...(where.get(host) ?? []), c]);
+    }
+    const scriptFor = (cases: readonly Case[]): string => {
       const parts = ['set -e', 'mkdir -p /srv/diff', 'chown vagrant:vagrant /srv/diff'];
-      for (const c of this.cases.filter((k) => k.header.hosts.includes(host))) {
+      for (const c of cases) {
         const dir = `/srv/diff/${c.name}`;
         parts.push(`mkdir -p ${dir} && chown vagrant:vagrant ${dir}`);
         if (c.header.setup) parts.push(`( set -e; cd ${dir}\n${c.header.setup}\n) || { echo "setup of case ${c.name} failed" >&2; exit 1; }`);
@@ -69,24 +113,30 @@ export class Suite {
     };
     await Promise.all(
       [this.ansible, this.provision].flatMap((side) =>
-        hosts.map(async (host) => {
-          const r = await side.exec(host, scriptFor(host));
+        [...where].map(async ([host, cases]) => {
+          const r = await side.exec(host, scriptFor(cases));
           if (r.code !== 0) this.problems.push(`setup on ${host} (${side.tool}'s lab) failed: ${r.stderr}${r.stdout}`);
         }),
       ),
     );
   }
 
+  /** The lab hosts a case's files are on: its hosts, and for batch check runs their stand-ins. */
+  private labHostsOf(c: Case): string[] {
+    const check = c.header.run === 'batch' && c.header.modes.includes('check') ? c.header.hosts.map((h) => labHostOf(CHECK_INVENTORY, h)) : [];
+    return [...new Set([...c.header.hosts, ...check])];
+  }
+
   private caseOf = (play: string): string | undefined => caseOfPlay(play, this.names);
 
   /** Files of every given case on every host it names, on both labs, compared. */
-  private async compareSnapshots(cases: readonly Case[], mode: Mode): Promise<void> {
+  private async compareSnapshots(cases: readonly Case[], mode: Mode, labHost: (host: string) => string = (h) => h): Promise<void> {
     const hosts = [...new Set(cases.flatMap((c) => c.header.hosts))].sort();
     await Promise.all(
       hosts.map(async (host) => {
         const mine = cases.filter((c) => c.header.hosts.includes(host));
         const paths = mine.flatMap((c) => c.header.paths);
-        const [a, p] = await Promise.all([this.ansible.snapshot(host, paths), this.provision.snapshot(host, paths)]);
+        const [a, p] = await Promise.all([this.ansible.snapshot(labHost(host), paths), this.provision.snapshot(labHost(host), paths)]);
         for (const c of mine) {
           if (this.refused.has(c.name)) continue;
           const pick = (s: Snapshot): Snapshot =>
@@ -97,25 +147,44 @@ export class Suite {
     );
   }
 
+  /** The batch: --check on the stand-in hosts, beside the real run and then the second run on h1 and h2. */
   private async batchChain(batch: readonly Case[]): Promise<void> {
-    for (const mode of MODES) {
+    const runMode = async (mode: Mode): Promise<void> => {
       const cases = batch.filter((c) => c.header.modes.includes(mode));
-      if (cases.length === 0) continue;
+      if (cases.length === 0) return;
+      const inventory = mode === 'check' ? CHECK_INVENTORY : DEFAULT_INVENTORY;
       const started = Date.now();
-      const [ansible, provision] = await Promise.all([this.ansibleBatch(cases, mode), this.provisionBatch(cases, mode)]);
-      this.notes.push(`batch ${mode}: ${cases.length} cases in ${((Date.now() - started) / 1000).toFixed(1)} s (provision: ${provision.runs.length} run(s))`);
+      const secs = (): string => ((Date.now() - started) / 1000).toFixed(1);
+      const [ansible, provision] = await Promise.all([
+        this.ansibleBatch(cases, mode, inventory).then((r) => ({ ...r, took: secs() })),
+        this.provisionBatch(cases, mode, inventory).then((r) => ({ ...r, took: secs() })),
+      ]);
+      const remote = ansible.run.tasks.filter((t) => !['debug', 'set_fact', 'assert', 'fail'].includes(t.action)).reduce((n, t) => n + t.hosts.size, 0);
+      this.notes.push(`batch ${mode}: ${cases.length} cases (${remote} remote host-tasks); ansible-playbook ${ansible.took} s, provision ${provision.took} s in ${provision.runs.length} run(s)`);
       for (const c of cases) {
         if (this.refused.has(c.name)) continue;
         this.differences.push(...compareTasks(c.name, mode, ansible.perCase.get(c.name) ?? [], provision.perCase.get(c.name) ?? []));
       }
-      const only = provision.runs[0];
-      if (provision.runs.length === 1 && only) this.differences.push(...compareRecap('(batch)', mode, ansible.run, only));
-      await this.compareSnapshots(cases, mode);
-    }
+      // The batch's recap: Ansible's, against the sum of provision's runs (each host's results are split between them).
+      if (!provision.refusedHere && provision.runs.every((r) => r.recap !== undefined)) {
+        this.differences.push(...compareRecap('(batch)', mode, ansible.run, sumRuns(provision.runs)));
+      }
+      await this.compareSnapshots(cases, mode, (h) => labHostOf(inventory, h));
+    };
+    await Promise.all([runMode('check'), runMode('normal').then(() => runMode('twice'))]);
   }
 
-  private async ansibleBatch(cases: readonly Case[], mode: Mode): Promise<{ run: RunRecord; perCase: Map<string, TaskRecord[]> }> {
-    const run = await this.ansible.run(writeBatch(this.ansible, cases, mode), mode, { timeoutMs: BATCH_TIMEOUT_MS });
+  private async ansibleBatch(cases: readonly Case[], mode: Mode, inventory: string): Promise<{ run: RunRecord; perCase: Map<string, TaskRecord[]> }> {
+    let list = [...cases];
+    let run = await this.ansible.run(writeBatch(this.ansible, list, mode), mode, { inventory, timeoutMs: BATCH_TIMEOUT_MS });
+    // A case ansible-playbook itself refuses is a broken case: reported, left out, the rest still run.
+    while (run.tasks.length === 0 && run.exitCode !== 0) {
+      const culprit = list.find((c) => run.stderr.includes(`/cases/${c.ansible}'`) || run.stderr.includes(`/cases/${c.ansible}:`));
+      this.problems.push(`ansible batch ${mode} ran nothing (exit ${run.exitCode})${culprit ? `, because of case ${culprit.name}` : ''}: ${firstLines(run.stderr, 10)}`);
+      if (!culprit) break;
+      list = list.filter((c) => c !== culprit);
+      run = await this.ansible.run(writeBatch(this.ansible, list, mode), mode, { inventory, timeoutMs: BATCH_TIMEOUT_MS });
+    }
     const perCase = new Map<string, TaskRecord[]>();
     for (const t of run.tasks) {
       const name = this.caseOf(t.play);
@@ -125,13 +194,12 @@ export class Suite {
       }
       perCase.set(name, [...(perCase.get(name) ?? []), t]);
     }
-    for (const c of cases) {
+    for (const c of list) {
       const lost = hostsLost(perCase.get(c.name) ?? []);
       if (lost.size > 0) {
         this.problems.push(`batch case ${c.name} (${mode}): ansible-playbook failed ${[...lost].join(', ')} without ignore_errors, so later batch cases lost the host: make it solo or ignore the error`);
       }
     }
-    if (run.tasks.length === 0) this.problems.push(`ansible batch ${mode} ran nothing (exit ${run.exitCode}): ${firstLines(run.stderr, 10)}`);
     return { run, perCase };
   }
 
@@ -140,33 +208,34 @@ export class Suite {
    * or stops, the later cases are run again for the hosts that missed them, so one difference
    * does not hide the cases after it. A case it refuses to load is reported and left out.
    */
-  private async provisionBatch(cases: readonly Case[], mode: Mode): Promise<{ runs: RunRecord[]; perCase: Map<string, TaskRecord[]> }> {
+  private async provisionBatch(cases: readonly Case[], mode: Mode, inventory: string): Promise<{ runs: RunRecord[]; perCase: Map<string, TaskRecord[]>; refusedHere: boolean }> {
     const perCase = new Map<string, TaskRecord[]>();
     const runs: RunRecord[] = [];
     const all = [...BATCH_HOSTS];
-    const queue: { cases: Case[]; hosts: string[] }[] = [{ cases: cases.filter((c) => !this.refused.has(c.name)), hosts: all }];
-    while (queue.length > 0) {
-      const item = queue.shift();
-      if (!item || item.cases.length === 0) continue;
-      if (runs.length >= MAX_PROVISION_RERUNS) {
-        this.problems.push(`provision batch ${mode}: more than ${MAX_PROVISION_RERUNS} re-runs; cases ${item.cases.map((c) => c.name).join(', ')} not compared`);
-        break;
+    let refusedHere = false;
+    let label = 0;
+    const limit = semaphore(PROVISION_BATCH_PARALLEL);
+    const runItem = async (item: { cases: Case[]; hosts: string[] }): Promise<void> => {
+      if (item.cases.length === 0) return;
+      if (runs.length >= MAX_PROVISION_RUNS) {
+        this.problems.push(`provision batch ${mode}: more than ${MAX_PROVISION_RUNS} runs; cases ${item.cases.map((c) => c.name).join(', ')} not compared`);
+        return;
       }
-      const label = `${mode}-${runs.length + 1}`;
-      const run = await this.provision.run(writeBatch(this.provision, item.cases, label), mode, {
-        args: item.hosts.length === all.length ? [] : ['-l', item.hosts.join(',')],
-        timeoutMs: BATCH_TIMEOUT_MS,
-      });
+      const file = writeBatch(this.provision, item.cases, `${mode}-${++label}`);
+      const run = await limit(() =>
+        this.provision.run(file, mode, { inventory, args: item.hosts.length === all.length ? [] : ['-l', item.hosts.join(',')], timeoutMs: BATCH_TIMEOUT_MS }),
+      );
       runs.push(run);
       if (run.tasks.length === 0 && run.exitCode !== 0) {
         const culprit = item.cases.find((c) => run.stderr.includes(`/${c.provision}`));
         if (!culprit) {
           this.problems.push(`provision batch ${mode} refused to run and names no case file (exit ${run.exitCode}): ${firstLines(run.stderr, 10)}`);
-          break;
+          return;
         }
+        refusedHere = true;
         this.refuse(culprit, mode, run);
-        queue.unshift({ cases: item.cases.filter((c) => c !== culprit), hosts: item.hosts });
-        continue;
+        await runItem({ cases: item.cases.filter((c) => c !== culprit), hosts: item.hosts });
+        return;
       }
       const byCase = new Map<string, TaskRecord[]>();
       for (const t of run.tasks) {
@@ -190,14 +259,20 @@ export class Suite {
         mergeTasks(list, kept);
         perCase.set(c.name, list);
       });
+      // Hosts that left early run the rest again, on their own (and in parallel with other chunks).
       const restarts = new Map<number, string[]>();
       for (const [h, i] of last) if (i < item.cases.length - 1) restarts.set(i, [...(restarts.get(i) ?? []), h]);
-      for (const [i, hosts] of [...restarts].sort((x, y) => x[0] - y[0])) queue.push({ cases: item.cases.slice(i + 1), hosts: hosts.sort() });
-    }
-    return { runs, perCase };
+      await Promise.all([...restarts].map(([i, hosts]) => runItem({ cases: item.cases.slice(i + 1), hosts: hosts.sort() })));
+    };
+    const todo = cases.filter((c) => !this.refused.has(c.name));
+    const chunks: Case[][] = [];
+    for (let i = 0; i < todo.length; i += PROVISION_CHUNK) chunks.push(todo.slice(i, i + PROVISION_CHUNK));
+    await Promise.all(chunks.map((chunk) => runItem({ cases: chunk, hosts: all })));
+    return { runs, perCase, refusedHere };
   }
 
   private refuse(c: Case, mode: Mode, run: RunRecord): void {
+    if (this.refused.has(c.name)) return;
     this.refused.add(c.name);
     this.differences.push({
       case: c.name,

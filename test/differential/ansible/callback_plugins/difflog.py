@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 
 from ansible.plugins.callback import CallbackBase
 
@@ -34,7 +35,7 @@ class CallbackModule(CallbackBase):
 
     def _task(self, task, kind):
         self._items = {}
-        self._emit(type='task_start', name=task.get_name().strip(), kind=kind, action=task.action)
+        self._emit(type='task_start', name=task.get_name().strip(), kind=kind, action=task.action, time=time.time())
 
     def v2_playbook_on_task_start(self, task, is_conditional):
         self._task(task, 'task')
