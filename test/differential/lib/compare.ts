@@ -65,7 +65,8 @@ export function resultFields(result: Json, action: string, loopVar?: string): Js
 function outcomeFields(o: HostOutcome, action: string, skipValues: boolean): Json {
   const fields: Json = { status: o.status, ignored: o.ignored };
   if (o.status === 'failed') fields['changed'] = o.changed;
-  if (!skipValues && o.status !== 'skipped') Object.assign(fields, resultFields(o.result, action));
+  // A loop's values are its items' (its own result only sums them up: results, "All items completed").
+  if (!skipValues && o.status !== 'skipped' && !o.items) Object.assign(fields, resultFields(o.result, action));
   if (o.items) {
     fields['items'] = o.items.map((i: ItemOutcome) => ({
       status: i.status,

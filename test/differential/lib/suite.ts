@@ -153,8 +153,8 @@ export class Suite {
       const cases = batch.filter((c) => c.header.modes.includes(mode));
       if (cases.length === 0) return;
       const inventory = mode === 'check' ? CHECK_INVENTORY : DEFAULT_INVENTORY;
-      const started = Date.now();
-      const secs = (): string => ((Date.now() - started) / 1000).toFixed(1);
+      const started = performance.now();
+      const secs = (): string => ((performance.now() - started) / 1000).toFixed(1);
       const [ansible, provision] = await Promise.all([
         this.ansibleBatch(cases, mode, inventory).then((r) => ({ ...r, took: secs() })),
         this.provisionBatch(cases, mode, inventory).then((r) => ({ ...r, took: secs() })),
@@ -289,11 +289,11 @@ export class Suite {
   private async soloChain(c: Case): Promise<void> {
     const inventory = c.header.inventory ? join(c.dir, c.header.inventory) : undefined;
     for (const mode of c.header.modes) {
-      const started = Date.now();
+      const started = performance.now();
       const options = { ...(inventory ? { inventory: join(this.ansible.cases, inventory) } : {}), args: c.header.args, timeoutMs: SOLO_TIMEOUT_MS };
       const poptions = { ...(inventory ? { inventory: join(this.provision.cases, inventory) } : {}), args: c.header.args, timeoutMs: SOLO_TIMEOUT_MS };
       const [a, p] = await Promise.all([this.ansible.run(c.ansible, mode, options), this.provision.run(c.provision, mode, poptions)]);
-      this.notes.push(`solo ${c.name} ${mode}: ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      this.notes.push(`solo ${c.name} ${mode}: ${((performance.now() - started) / 1000).toFixed(1)} s`);
       if (a.tasks.length === 0 && a.exitCode !== 0) {
         this.problems.push(`solo case ${c.name} (${mode}): ansible-playbook ran nothing (exit ${a.exitCode}): ${firstLines(a.stderr, 10)}`);
         return;
