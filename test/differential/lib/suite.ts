@@ -162,6 +162,8 @@ export class Suite {
       const remote = ansible.run.tasks.filter((t) => !['debug', 'set_fact', 'assert', 'fail'].includes(t.action)).reduce((n, t) => n + t.hosts.size, 0);
       this.notes.push(`batch ${mode}: ${cases.length} cases (${remote} remote host-tasks); ansible-playbook ${ansible.took} s, provision ${provision.took} s in ${provision.runs.length} run(s)`);
       for (const c of cases) {
+        // A case Ansible ran nothing of would pass by comparing nothing with nothing.
+        if (!ansible.perCase.get(c.name)?.length) this.problems.push(`batch case ${c.name} (${mode}): no result from ansible-playbook`);
         if (this.refused.has(c.name)) continue;
         this.differences.push(...compareTasks(c.name, mode, ansible.perCase.get(c.name) ?? [], provision.perCase.get(c.name) ?? []));
       }
@@ -298,6 +300,7 @@ export class Suite {
         this.problems.push(`solo case ${c.name} (${mode}): ansible-playbook ran nothing (exit ${a.exitCode}): ${firstLines(a.stderr, 10)}`);
         return;
       }
+      if (a.tasks.length === 0) this.problems.push(`solo case ${c.name} (${mode}): no result from ansible-playbook`);
       if (p.tasks.length === 0 && p.exitCode !== 0 && p.recap === undefined) {
         this.refuse(c, mode, p);
         return;
