@@ -50,7 +50,12 @@ describe('differential cases are well-formed', () => {
   });
 });
 
-describe('differential: ansible-playbook 2.14 vs provision, case by case', { skip }, () => {
+describe('differential: ansible-playbook 2.14 vs provision, case by case', () => {
+  if (skip) {
+    // Counted as skipped, with its reason, in the test summary: never a silent pass.
+    test(`${cases.length} cases against ansible-playbook`, { skip }, () => {});
+    return;
+  }
   let ansible: Side | undefined;
   let provision: Side | undefined;
   let keyDir: string | undefined;
