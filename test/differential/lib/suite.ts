@@ -18,6 +18,8 @@ const MAX_PROVISION_RUNS = 80;
 /** provision's batch is cut in chunks of this many cases, run side by side: a host it loses costs only the rest of its chunk. */
 const PROVISION_CHUNK = 8;
 const PROVISION_BATCH_PARALLEL = 2;
+/** ansible-playbook's batch is cut in this many playbooks, run side by side. */
+const ANSIBLE_PARTS = 2;
 
 /** At most n of the given jobs at once. */
 function semaphore(n: number): <T>(job: () => Promise<T>) => Promise<T> {
@@ -58,7 +60,7 @@ function sumRuns(runs: readonly RunRecord[]): RunRecord {
   // The exit code of the whole: the worst of the runs, as one run would have ended.
   const codes = runs.map((r) => r.exitCode);
   const exitCode = codes.includes(4) ? 4 : codes.includes(2) ? 2 : Math.max(0, ...codes);
-  return { tasks: [], plays: [], recap, exitCode, stderr: '' };
+  return { tasks: runs.flatMap((r) => r.tasks), plays: runs.flatMap((r) => r.plays), recap, exitCode, stderr: runs.map((r) => r.stderr).join('') };
 }
 
 const firstLines = (text: string, n = 3): string => text.trim().split('\n').filter(Boolean).slice(0, n).join(' | ');
@@ -176,33 +178,43 @@ export class Suite {
     await Promise.all([runMode('check'), runMode('normal').then(() => runMode('twice'))]);
   }
 
+  /** ansible-playbook's batch: the cases in ANSIBLE_PARTS playbooks run side by side (one ansible-playbook is mostly waiting). */
   private async ansibleBatch(cases: readonly Case[], mode: Mode, inventory: string): Promise<{ run: RunRecord; perCase: Map<string, TaskRecord[]> }> {
+    const size = Math.ceil(cases.length / ANSIBLE_PARTS);
+    const parts = Array.from({ length: ANSIBLE_PARTS }, (_, i) => cases.slice(i * size, (i + 1) * size)).filter((p) => p.length > 0);
+    const runs = await Promise.all(parts.map((part, i) => this.ansiblePart(part, mode, inventory, `${mode}-${i + 1}`)));
+    const perCase = new Map<string, TaskRecord[]>();
+    for (const run of runs) {
+      for (const t of run.tasks) {
+        const name = this.caseOf(t.play);
+        if (!name) {
+          this.problems.push(`ansible batch ${mode}: play "${t.play}" belongs to no case`);
+          continue;
+        }
+        perCase.set(name, [...(perCase.get(name) ?? []), t]);
+      }
+    }
+    for (const c of cases) {
+      const lost = hostsLost(perCase.get(c.name) ?? []);
+      if (lost.size > 0) {
+        this.problems.push(`batch case ${c.name} (${mode}): ansible-playbook failed ${[...lost].join(', ')} without ignore_errors, so later batch cases lost the host: make it solo or ignore the error`);
+      }
+    }
+    return { run: sumRuns(runs), perCase };
+  }
+
+  private async ansiblePart(cases: readonly Case[], mode: Mode, inventory: string, label: string): Promise<RunRecord> {
     let list = [...cases];
-    let run = await this.ansible.run(writeBatch(this.ansible, list, mode), mode, { inventory, timeoutMs: BATCH_TIMEOUT_MS });
+    let run = await this.ansible.run(writeBatch(this.ansible, list, label), mode, { inventory, timeoutMs: BATCH_TIMEOUT_MS });
     // A case ansible-playbook itself refuses is a broken case: reported, left out, the rest still run.
     while (run.tasks.length === 0 && run.exitCode !== 0) {
       const culprit = list.find((c) => run.stderr.includes(`/cases/${c.ansible}'`) || run.stderr.includes(`/cases/${c.ansible}:`));
       this.problems.push(`ansible batch ${mode} ran nothing (exit ${run.exitCode})${culprit ? `, because of case ${culprit.name}` : ''}: ${firstLines(run.stderr, 10)}`);
       if (!culprit) break;
       list = list.filter((c) => c !== culprit);
-      run = await this.ansible.run(writeBatch(this.ansible, list, mode), mode, { inventory, timeoutMs: BATCH_TIMEOUT_MS });
+      run = await this.ansible.run(writeBatch(this.ansible, list, label), mode, { inventory, timeoutMs: BATCH_TIMEOUT_MS });
     }
-    const perCase = new Map<string, TaskRecord[]>();
-    for (const t of run.tasks) {
-      const name = this.caseOf(t.play);
-      if (!name) {
-        this.problems.push(`ansible batch ${mode}: play "${t.play}" belongs to no case`);
-        continue;
-      }
-      perCase.set(name, [...(perCase.get(name) ?? []), t]);
-    }
-    for (const c of list) {
-      const lost = hostsLost(perCase.get(c.name) ?? []);
-      if (lost.size > 0) {
-        this.problems.push(`batch case ${c.name} (${mode}): ansible-playbook failed ${[...lost].join(', ')} without ignore_errors, so later batch cases lost the host: make it solo or ignore the error`);
-      }
-    }
-    return { run, perCase };
+    return run;
   }
 
   /**
