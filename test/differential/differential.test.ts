@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -22,6 +22,9 @@ import { Suite, type SuiteResult } from './lib/suite.js';
 
 const only = process.env['DIFFERENTIAL_CASES'] ? new RegExp(process.env['DIFFERENTIAL_CASES']) : undefined;
 const ALL_CASES = loadCases(CASES);
+/** Differences from ansible-playbook found and not fixed yet, by case, with the reason (docs/differences.md). */
+const KNOWN: Record<string, string> = JSON.parse(readFileSync(new URL('./known-differences.json', import.meta.url), 'utf8')) as Record<string, string>;
+
 const cases: Case[] = ALL_CASES.filter((c) => !only || only.test(c.name));
 
 function ansibleSkipReason(): string | false {
@@ -109,15 +112,20 @@ describe('differential: ansible-playbook 2.14 vs provision, case by case', () =>
     assert.deepEqual(result?.problems, []);
   });
 
-  test('batch runs: the recap and exit code of each combined run', { timeout: 5_000 }, () => {
-    const diffs = differencesOf('(batch)');
-    assert.equal(diffs.length, 0, explain(diffs));
-  });
+  /**
+   * A case listed in known-differences.json is a difference not fixed yet, shown as such: it must
+   * still differ (so the list cannot outlive the fix), and every other case must match.
+   */
+  const expectMatch = (name: string): void => {
+    const diffs = differencesOf(name);
+    if (KNOWN[name] === undefined) assert.equal(diffs.length, 0, explain(diffs));
+    else assert.ok(diffs.length > 0, `${name} now matches ansible-playbook: remove it from test/differential/known-differences.json`);
+  };
+  const label = (name: string): string => (KNOWN[name] === undefined ? '' : ` [known difference: ${KNOWN[name]}]`);
+
+  test(`batch runs: the recap and exit code of each combined run${label('(batch)')}`, { timeout: 5_000 }, () => expectMatch('(batch)'));
 
   for (const c of cases) {
-    test(`${c.name} (${c.header.run}: ${c.header.modes.join(', ')})`, { timeout: 5_000 }, () => {
-      const diffs = differencesOf(c.name);
-      assert.equal(diffs.length, 0, explain(diffs));
-    });
+    test(`${c.name} (${c.header.run}: ${c.header.modes.join(', ')})${label(c.name)}`, { timeout: 5_000 }, () => expectMatch(c.name));
   }
 });
