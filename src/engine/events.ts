@@ -55,6 +55,8 @@ export interface TaskStartEvent {
 export interface ItemResult {
   /** The item; null under no_log (Ansible shows `item=None`). */
   readonly item: unknown;
+  /** What the item's line shows instead of the item (`loop_control.label`); never under no_log. */
+  readonly label?: unknown;
   readonly status: TaskStatus;
   readonly ignored: boolean;
   readonly result: Vars;

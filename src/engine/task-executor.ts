@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { type Become, BecomeError, type Connection, type ExecResult, TransferTimeoutError, UnreachableError } from '../connection/connection.js';
 import { ConfigError, formatPosition } from '../errors.js';
 import { evaluateCondition, ExpressionError } from '../expr/expression.js';
@@ -10,6 +11,8 @@ import { type Condition, type Task, taskTitle } from '../playbook/model.js';
 import type { Templar } from '../template/templar.js';
 import type { Vars } from '../util/data.js';
 import { extendVars } from './lazy-vars.js';
+import { setFactValues } from './set-fact.js';
+import { emptyLoopResult, itemResultFields, itemVars, loopResult, loopStatus } from './loop-results.js';
 import type { HostResult } from './reporter.js';
 import type { TaskStatus } from './stats.js';
 
@@ -50,12 +53,15 @@ export async function executeTask(run: TaskRun): Promise<TaskOutcome> {
       return outcome(one.status, one.result, run, [], one.facts, one.diff);
     }
     const items = renderLoop(run);
+    if (items.length === 0) return outcome('skipped', emptyLoopResult(), run);
+    const control = task.loopControl;
     const results: Vars[] = [];
     const lines: HostResult[] = [];
     let facts: Vars | undefined;
     const diffs: NonNullable<HostResult['diff']>[number][] = [];
-    for (const item of items) {
-      const vars = extendVars(run.vars, { [task.loopVar]: item });
+    for (let index = 0; index < items.length; index++) {
+      if (index > 0 && control.pauseSeconds > 0) await sleep(control.pauseSeconds * 1000);
+      const vars = extendVars(run.vars, itemVars(control, items, index));
       let status: TaskStatus;
       let result: Vars;
       if (!conditionsHold(task.when, vars, task)) {
@@ -67,16 +73,14 @@ export async function executeTask(run: TaskRun): Promise<TaskOutcome> {
         if (one.facts) facts = { ...facts, ...one.facts };
         diffs.push(...(one.diff ?? []));
       }
-      results.push({ ...result, [task.loopVar]: item, item });
-      lines.push({ host: run.host, status, result: visible(result, task), item, hasItem: true, ignored: status === 'failed' && task.ignoreErrors });
+      const full = { ...result, ...itemResultFields(control, items, index) };
+      results.push(full);
+      const label = control.label === undefined ? {} : { label: run.templar.render(control.label, vars, task.at, `loop_control.label of task "${taskTitle(task)}"`) };
+      lines.push({ host: run.host, status, result: visible(full, task), item: items[index], ...label, hasItem: true, ignored: status === 'failed' && task.ignoreErrors });
       if (status === 'unreachable') break;
     }
-    const any = (s: TaskStatus): boolean => lines.some((l) => l.status === s);
-    const status: TaskStatus = any('unreachable') ? 'unreachable' : any('failed') ? 'failed' : any('changed') ? 'changed' : lines.length > 0 && lines.every((l) => l.status === 'skipped') ? 'skipped' : 'ok';
-    const result: Vars = { changed: any('changed'), results, msg: status === 'failed' ? 'One or more items failed' : 'All items completed' };
-    if (status === 'failed') result['failed'] = true;
-    if (status === 'skipped') result['skipped'] = true;
-    return outcome(status, result, run, lines, facts, diffs);
+    const result = loopResult(results);
+    return outcome(loopStatus(result, lines.map((l) => l.status)), result, run, lines, facts, diffs);
   } catch (err) {
     if (err instanceof UnreachableError) return outcome('unreachable', { changed: false, unreachable: true, msg: err.message }, run);
     return outcome('failed', { changed: false, failed: true, msg: messageOf(err, task) }, run);
@@ -133,20 +137,21 @@ async function runOnce(run: TaskRun, vars: Vars): Promise<OneResult> {
   }
   const args = normalizeArgs(module.spec, rendered, task.at, true);
   const connection = module.spec.controllerOnly ? undefined : await run.connect();
-  const moduleResult: ModuleResult = await module.run(moduleContext(run, vars, connection), args);
+  const ran: ModuleResult = await module.run(moduleContext(run, vars, connection), args);
+  // set_fact's facts are typed as Ansible's set_fact action types them ("yes" is true).
+  const moduleResult: ModuleResult = ran.facts ? { ...ran, facts: setFactValues(ran.facts), data: { ...ran.data, ansible_facts: setFactValues(ran.facts) } } : ran;
   const result: Vars = {
     ...moduleResult.data,
     changed: moduleResult.changed,
-    ...(moduleResult.failed ? { failed: true } : {}),
+    // Ansible registers `failed` on every result that ran, false when it did not fail.
+    failed: moduleResult.failed === true,
     ...(moduleResult.skipped ? { skipped: true } : {}),
     ...(moduleResult.msg !== undefined ? { msg: moduleResult.msg } : {}),
   };
   const scope = task.register ? extendVars(vars, { [task.register]: result }) : vars;
   if (task.changedWhen) result['changed'] = conditionsHold(task.changedWhen, scope, task);
   if (task.failedWhen) {
-    const failed = conditionsHold(task.failedWhen, scope, task);
-    if (failed) result['failed'] = true;
-    else delete result['failed'];
+    result['failed_when_result'] = result['failed'] = conditionsHold(task.failedWhen, scope, task);
   }
   const status: TaskStatus = result['failed'] ? 'failed' : result['skipped'] ? 'skipped' : result['changed'] ? 'changed' : 'ok';
   return { status, result, facts: moduleResult.facts, diff: moduleResult.diff };

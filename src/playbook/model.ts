@@ -17,7 +17,7 @@ export interface Task {
   readonly at: SourcePosition;
   readonly when: readonly Condition[];
   readonly loop: unknown;
-  readonly loopVar: string;
+  readonly loopControl: LoopControl;
   readonly register: string | undefined;
   readonly notify: readonly string[];
   readonly listen: readonly string[];
@@ -37,6 +37,18 @@ export interface Task {
   readonly searchDirs: readonly string[];
   /** Role name, shown as "role : task" like Ansible. */
   readonly role: string | undefined;
+}
+
+/** `loop_control:` */
+export interface LoopControl {
+  readonly loopVar: string;
+  readonly indexVar: string | undefined;
+  /** A template shown as the item's label instead of the item. */
+  readonly label: string | undefined;
+  readonly pauseSeconds: number;
+  /** `ansible_loop` (index, first, last, …) for each item. */
+  readonly extended: boolean;
+  readonly extendedAllItems: boolean;
 }
 
 /** A vars_files entry, read and checked when the playbook is loaded. */

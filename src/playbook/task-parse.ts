@@ -2,7 +2,9 @@ import { ConfigError, type SourcePosition } from '../errors.js';
 import { positionOf, rememberPosition } from '../config/yaml.js';
 import { parseExpression } from '../expr/expression.js';
 import { describeType, isPlainObject, toBoolean, type Vars } from '../util/data.js';
+import { isIdentifier } from '../util/identifier.js';
 import { TASK_KEYWORDS, UNSUPPORTED_TASK_KEYWORDS } from './keywords.js';
+import { parseLoopControl } from './loop-control.js';
 import type { Condition, Task } from './model.js';
 
 export interface ModuleCatalog {
@@ -48,8 +50,6 @@ export function parseTask(raw: unknown, at: SourcePosition, catalog: ModuleCatal
     if (!isPlainObject(raw['args'])) throw new ConfigError('"args" must be a mapping', keyAt('args'));
     for (const [k, v] of Object.entries(raw['args'])) if (!(k in args)) args[k] = v;
   }
-  const loopControl = raw['loop_control'];
-  if (loopControl !== undefined && !isPlainObject(loopControl)) throw new ConfigError('"loop_control" must be a mapping', keyAt('loop_control'));
   if (raw['loop'] !== undefined && raw['with_items'] !== undefined) throw new ConfigError('use "loop" or "with_items", not both', keyAt('with_items'));
   const become = optionalBool(raw, 'become', keyAt) ?? optionalBool(raw, 'sudo', keyAt);
   const vars = raw['vars'] ?? {};
@@ -61,7 +61,7 @@ export function parseTask(raw: unknown, at: SourcePosition, catalog: ModuleCatal
     at,
     when: conditions(raw, 'when', keyAt),
     loop: raw['with_items'] !== undefined ? flattenOnce(raw['with_items']) : raw['loop'],
-    loopVar: String((loopControl as Vars | undefined)?.['loop_var'] ?? 'item'),
+    loopControl: parseLoopControl(raw['loop_control'], keyAt('loop_control')),
     register: optionalName(raw, 'register', keyAt),
     notify: stringList(raw, 'notify', keyAt),
     listen: stringList(raw, 'listen', keyAt),
@@ -177,7 +177,7 @@ function optionalSeconds(raw: Vars, key: string, keyAt: (k: string) => SourcePos
 function optionalName(raw: Vars, key: string, keyAt: (k: string) => SourcePosition): string | undefined {
   const value = raw[key];
   if (value === undefined) return undefined;
-  if (typeof value !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(value)) throw new ConfigError(`"${key}" must be a variable name`, keyAt(key));
+  if (!isIdentifier(value)) throw new ConfigError(`"${key}" must be a variable name (letters, digits and _, not a Python keyword), found ${describeType(value)}`, keyAt(key));
   return value;
 }
 

@@ -5,6 +5,7 @@ import { normalizeArgs } from '../modules/args.js';
 import { getModule } from '../modules/registry.js';
 import { hasTemplate, mayHoldTemplate, type Templar } from '../template/templar.js';
 import { isPlainObject } from '../util/data.js';
+import { isIdentifier } from '../util/identifier.js';
 import { checkPath } from '../util/path-check.js';
 import { findFile } from './find-file.js';
 import { type Playbook, type Task, taskTitle } from './model.js';
@@ -62,10 +63,22 @@ function validateTask(task: Task, templar: Templar): void {
   for (const [key, value] of Object.entries(task.args)) {
     if (!raw.includes(key)) checkTemplates(value, templar, positionOf(task.args, key) ?? task.at, valueLocator(task.args, key));
   }
+  if (task.module === 'set_fact') checkFactNames(args, task);
   checkTemplates(task.vars, templar, task.at);
   if (typeof task.name === 'string' && mayHoldTemplate(task.name)) templar.check(task.name, task.at);
   if (task.loop !== undefined) checkTemplates(task.loop, templar, task.at);
   module.validate?.(args, { at: task.at, templar, findFile: (kind, name) => findFile(task.searchDirs, kind, name) });
+}
+
+/** set_fact's names must be variable names, as its action requires (there, per host when it runs). */
+function checkFactNames(args: Record<string, unknown>, task: Task): void {
+  for (const name of Object.keys(args)) {
+    if (name === 'cacheable' || isIdentifier(name)) continue;
+    throw new ConfigError(
+      `set_fact: the variable name '${name}' is not valid. Variables must start with a letter or underscore character, and contain only letters, numbers and underscores`,
+      positionOf(task.args, name) ?? task.at,
+    );
+  }
 }
 
 /** Every string in a value that may be a template, checked at its own position in the file. */

@@ -136,3 +136,17 @@ describe('validation before the first connection', () => {
     );
   });
 });
+
+describe('variable names are checked as Ansible checks them (isidentifier)', () => {
+  test('set_fact names and register', () => {
+    const dir = project({
+      'facts.yml': `${PLAY}  tasks:\n    - set_fact:\n        ok_name: 1\n        cacheable: true\n        bad-name: 2\n`,
+      'keyword.yml': `${PLAY}  tasks:\n    - set_fact:\n        class: 1\n`,
+      'register.yml': `${PLAY}  tasks:\n    - debug: msg=hi\n      register: "True"\n`,
+    });
+    const check = (name: string): string => messageOf(dir, () => validatePlaybooks([load(dir, name)], new Templar(), dir));
+    assert.equal(check('facts.yml'), "DIR/facts.yml:7:9: set_fact: the variable name 'bad-name' is not valid. Variables must start with a letter or underscore character, and contain only letters, numbers and underscores");
+    assert.match(check('keyword.yml'), /the variable name 'class' is not valid/);
+    assert.equal(check('register.yml'), 'DIR/register.yml:5:7: "register" must be a variable name (letters, digits and _, not a Python keyword), found a string ("True")');
+  });
+});
