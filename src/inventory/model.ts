@@ -125,9 +125,15 @@ export class Inventory {
     return [...this.hosts.keys()].filter((h) => members.has(h));
   }
 
-  /** A group's hosts in Ansible's Group.get_hosts order (what subscripts index): its own, then its descendants', level by level. */
+  private readonly groupOrderCache = new Map<string, string[]>();
+
+  /**
+   * A group's hosts in Ansible's Group.get_hosts order (what subscripts index, `groups[g]` lists
+   * and plays run in): its own, then its descendants', level by level (`all` too).
+   */
   hostsOfGroupInGroupOrder(group: string): string[] {
-    if (group === 'all') return [...this.hosts.keys()];
+    const cached = this.groupOrderCache.get(group);
+    if (cached) return cached;
     const found = new Set<string>();
     const seen = new Set<string>();
     let level = [group];
@@ -142,7 +148,9 @@ export class Inventory {
       }
       level = next;
     }
-    return [...found];
+    const hosts = [...found];
+    if (this.finished) this.groupOrderCache.set(group, hosts);
+    return hosts;
   }
 
   /** Inventory variables of a host: all < groups (by depth, then name) < host. */
@@ -153,10 +161,10 @@ export class Inventory {
     return out;
   }
 
-  /** The `groups` magic variable: every group name to its hosts. */
+  /** The `groups` magic variable: every group name to its hosts, in group order (as get_groups_dict). */
   groupsMap(): Record<string, string[]> {
     const out: Record<string, string[]> = {};
-    for (const name of this.groups.keys()) out[name] = this.hostsOfGroup(name);
+    for (const name of this.groups.keys()) out[name] = [...this.hostsOfGroupInGroupOrder(name)];
     return out;
   }
 }

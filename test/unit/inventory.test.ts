@@ -116,7 +116,7 @@ describe('host patterns', () => {
   test('union, intersection, exclusion, wildcards, regex', () => {
     assert.deepEqual(selectHosts(inv, 'all'), ['mgmt', 'lb', 'mesos-master-1', 'mesos-agent-1', 'mesos-agent-2']);
     assert.deepEqual(selectHosts(inv, 'mesos-masters:mesos-agents'), ['mesos-master-1', 'mesos-agent-1', 'mesos-agent-2']);
-    assert.deepEqual(selectHosts(inv, 'mesos-masters,lb'), ['lb', 'mesos-master-1']);
+    assert.deepEqual(selectHosts(inv, 'mesos-masters,lb'), ['mesos-master-1', 'lb'], 'in the order the pattern matched them');
     assert.deepEqual(selectHosts(inv, 'all:!mesos-agents'), ['mgmt', 'lb', 'mesos-master-1']);
     assert.deepEqual(selectHosts(inv, 'mesos-*:&mesos-agents'), ['mesos-agent-1', 'mesos-agent-2']);
     assert.deepEqual(selectHosts(inv, '~mesos-agent-[2]'), ['mesos-agent-2']);
