@@ -13,7 +13,7 @@ import type { Inventory } from '../inventory/model.js';
 import { selectHosts } from '../inventory/patterns.js';
 import { moduleCatalog } from '../modules/registry.js';
 import { loadPlaybook } from '../playbook/load.js';
-import { type Playbook, taskTitle } from '../playbook/model.js';
+import { type Playbook, tasksIn, taskTitle } from '../playbook/model.js';
 import { validatePlaybooks } from '../playbook/validate.js';
 import { validateHostPatterns } from '../playbook/validate-hosts.js';
 import { Templar } from '../template/templar.js';
@@ -121,9 +121,8 @@ async function run(playbookArgs: string[], opts: Options, io: Io): Promise<numbe
   if (inventorySources.length === 0) throw new UsageError('no inventory: pass -i or set inventory in provision.cfg');
   const inventory = loadInventory(inventorySources);
   const playbooks = playbookArgs.map((p) => loadPlaybook(findPlaybook(p), moduleCatalog, projectDir));
-  for (const dir of new Set(playbooks.map((p) => dirname(resolve(p.file))))) {
-    if (!inventorySources.some((s) => resolve(s) === dir || dirname(resolve(s)) === dir)) applyVarsDirs(inventory, dir);
-  }
+  // group_vars/ and host_vars/ beside each playbook: they apply while that playbook runs.
+  for (const dir of new Set(playbooks.map((p) => dirname(resolve(p.file))))) applyVarsDirs(inventory, dir, true);
   const templar = new Templar();
   validatePlaybooks(playbooks, templar, projectDir);
   validateHostPatterns(playbooks, inventory);
@@ -224,7 +223,7 @@ function listPlays(playbooks: readonly Playbook[], inventory: Inventory, limit: 
       }
       if (tasks) {
         io.out('    tasks:\n');
-        for (const task of play.tasks) io.out(`      ${taskTitle(task)}\tTAGS: [${[...play.tags, ...task.tags].join(',')}]\n`);
+        for (const task of tasksIn(play.blocks)) io.out(`      ${taskTitle(task)}\tTAGS: [${[...play.tags, ...task.tags].join(',')}]\n`);
       }
     });
   }

@@ -85,6 +85,13 @@ export interface WarningEvent {
   readonly message: string;
 }
 
+/** The play's pattern (within --limit) matched no host: ansible-playbook says "skipping: no hosts matched". */
+export interface NoHostsMatchedEvent {
+  readonly type: 'no_hosts_matched';
+  readonly play_id: string;
+}
+
+/** Every host the play started with failed or was unreachable before its end. */
 export interface NoHostsLeftEvent {
   readonly type: 'no_hosts_left';
   readonly play_id: string;
@@ -110,6 +117,7 @@ export type RunEvent =
   | TaskStartEvent
   | HostResultEvent
   | WarningEvent
+  | NoHostsMatchedEvent
   | NoHostsLeftEvent
   | PlayEndEvent
   | RunEndEvent;

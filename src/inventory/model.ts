@@ -2,8 +2,16 @@ import type { Vars } from '../util/data.js';
 
 export interface InventoryHost {
   readonly name: string;
-  /** Variables set on the host itself (inline, in the inventory, or in host_vars/). */
+  /** Variables set on the host in the inventory source (inline, or under hosts:). */
   readonly vars: Vars;
+}
+
+/** `group_vars/` and `host_vars/` found beside an inventory source, or beside a playbook. */
+export interface VarsDir {
+  readonly base: string;
+  readonly besidePlaybook: boolean;
+  readonly groups: ReadonlyMap<string, Vars>;
+  readonly hosts: ReadonlyMap<string, Vars>;
 }
 
 export interface InventoryGroup {
@@ -21,6 +29,8 @@ export interface InventoryGroup {
 export class Inventory {
   readonly hosts = new Map<string, InventoryHost>();
   readonly groups = new Map<string, InventoryGroup>();
+  /** group_vars/ and host_vars/ directories, in the order they were found. */
+  readonly varsDirs: VarsDir[] = [];
 
   constructor() {
     this.group('all');
@@ -153,12 +163,34 @@ export class Inventory {
     return hosts;
   }
 
-  /** Inventory variables of a host: all < groups (by depth, then name) < host. */
-  varsOfHost(host: string): Vars {
-    const out: Vars = {};
-    for (const g of this.groupsOfHost(host)) Object.assign(out, this.groups.get(g)?.vars);
-    Object.assign(out, this.hosts.get(host)?.vars);
-    return out;
+  addVarsDir(dir: VarsDir): void {
+    this.varsDirs.push(dir);
+  }
+
+  /**
+   * A host's inventory variables in ansible-core 2.14's order (VARIABLE_PRECEDENCE), later wins:
+   * the inventory's all group, its groups (shallow to deep, then by name); group_vars/all beside
+   * the inventory, then beside the playbook; group_vars/<group> beside the inventory, then beside
+   * the playbook; the host's own; host_vars/ beside the inventory, then beside the playbook.
+   * `playbookDir` names the playbook being run (none for ansible-inventory's view).
+   */
+  varsOfHost(host: string, playbookDir?: string): Vars {
+    const groups = this.groupsOfHost(host);
+    const inventoryDirs = this.varsDirs.filter((d) => !d.besidePlaybook);
+    const playbookDirs = playbookDir === undefined ? [] : this.varsDirs.filter((d) => d.besidePlaybook && d.base === playbookDir);
+    const fromDirs = (dirs: readonly VarsDir[], names: readonly string[]): Vars[] => dirs.flatMap((d) => names.map((g) => d.groups.get(g) ?? {}));
+    return Object.assign(
+      {},
+      this.groups.get('all')?.vars,
+      ...groups.map((g) => this.groups.get(g)?.vars),
+      ...fromDirs(inventoryDirs, ['all']),
+      ...fromDirs(playbookDirs, ['all']),
+      ...fromDirs(inventoryDirs, groups),
+      ...fromDirs(playbookDirs, groups),
+      this.hosts.get(host)?.vars,
+      ...inventoryDirs.map((d) => d.hosts.get(host)),
+      ...playbookDirs.map((d) => d.hosts.get(host)),
+    );
   }
 
   /** The `groups` magic variable: every group name to its hosts, in group order (as get_groups_dict). */

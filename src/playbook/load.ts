@@ -6,7 +6,7 @@ import { describeType, isPlainObject, toBoolean } from '../util/data.js';
 import { checkPath } from '../util/path-check.js';
 import { kindOf } from '../util/safe-fs.js';
 import { PLAY_KEYWORDS } from './keywords.js';
-import type { Play, Playbook, Task } from './model.js';
+import type { Block, FlushHandlers, Play, Playbook, PlayNode, RoleRun, Task } from './model.js';
 import { readRoles } from './roles.js';
 import { type ModuleCatalog, parseTask, stringList } from './task-parse.js';
 import { readPlayVarsFiles } from './vars-files.js';
@@ -89,6 +89,9 @@ function readPlay(raw: unknown, at: SourcePosition, file: string, catalog: Modul
   if (connection !== undefined && (!CONNECTION_TYPES.includes(connection) || connection === 'local')) {
     throw new ConfigError(`play keyword "connection: ${connection}" is not supported yet: set ansible_connection in the inventory, or pass -c`, keyAt('connection'));
   }
+  // As Play.compile(): handlers notified in a section run when it ends.
+  const flush: FlushHandlers = { kind: 'flush_handlers' };
+  const block = (children: readonly PlayNode[], role?: RoleRun): Block => ({ kind: 'block', children, vars: {}, role });
   return {
     name: optionalScalar(raw, 'name', keyAt) ?? hosts,
     hosts,
@@ -96,10 +99,18 @@ function readPlay(raw: unknown, at: SourcePosition, file: string, catalog: Modul
     at,
     file,
     vars,
-    defaults: Object.assign({}, ...roles.map((r) => r.defaults)),
     varsFiles,
-    tasks: [...tasksOf('pre_tasks', playDirs), ...roles.flatMap((r) => r.tasks), ...tasksOf('tasks', playDirs), ...tasksOf('post_tasks', playDirs)],
-    handlers: [...roles.flatMap((r) => r.handlers), ...tasksOf('handlers', playDirs)],
+    roles: roles.map((r) => r.run),
+    blocks: [
+      block(tasksOf('pre_tasks', playDirs)),
+      flush,
+      ...roles.map((r) => block(r.tasks, r.run)),
+      block(tasksOf('tasks', playDirs)),
+      flush,
+      block(tasksOf('post_tasks', playDirs)),
+      flush,
+    ],
+    handlers: [...roles.map((r) => block(r.handlers, r.run)), block(tasksOf('handlers', playDirs))],
     gatherFacts: gather,
     become,
     becomeUser,

@@ -10,6 +10,7 @@ export interface Condition {
 }
 
 export interface Task {
+  readonly kind: 'task';
   readonly name: string | undefined;
   readonly module: string;
   /** Module arguments as written (strings may hold templates); positions via positionOf(args). */
@@ -39,6 +40,42 @@ export interface Task {
   readonly role: string | undefined;
 }
 
+/** One run of a role in a play (a role runs again with other parameters), as its variables see it. */
+export interface RoleRun {
+  readonly name: string;
+  /** defaults/main.yml: the lowest-precedence variables. */
+  readonly defaults: Vars;
+  /** vars/main.yml */
+  readonly vars: Vars;
+  /** `vars:` on the role's entry (in `roles:` or a dependency). */
+  readonly entryVars: Vars;
+  /** The other keys on the role's entry: role parameters. */
+  readonly params: Vars;
+  /** The roles that pulled this one in as a dependency, outermost first (Ansible's dep chain). */
+  readonly parents: readonly RoleRun[];
+}
+
+/** Tasks that run together: a section of a play, a role's tasks; later, `block:`. */
+export interface Block {
+  readonly kind: 'block';
+  readonly children: readonly PlayNode[];
+  readonly vars: Vars;
+  /** The role whose tasks these are. */
+  readonly role: RoleRun | undefined;
+}
+
+/** Where notified handlers run: after pre_tasks, after roles and tasks, after post_tasks (as Ansible's implicit meta: flush_handlers). */
+export interface FlushHandlers {
+  readonly kind: 'flush_handlers';
+}
+
+export type PlayNode = Task | Block | FlushHandlers;
+
+/** Every task under these nodes, in order. */
+export function tasksIn(nodes: readonly PlayNode[]): Task[] {
+  return nodes.flatMap((node) => (node.kind === 'task' ? [node] : node.kind === 'block' ? tasksIn(node.children) : []));
+}
+
 /** `loop_control:` */
 export interface LoopControl {
   readonly loopVar: string;
@@ -66,11 +103,13 @@ export interface Play {
   readonly at: SourcePosition;
   readonly file: string;
   readonly vars: Vars;
-  /** Role defaults: the lowest-precedence variables. */
-  readonly defaults: Vars;
   readonly varsFiles: readonly PlayVarsFile[];
-  readonly tasks: readonly Task[];
-  readonly handlers: readonly Task[];
+  /** Every role run of the play in the order they run (dependencies first): their defaults and vars are seen play-wide. */
+  readonly roles: readonly RoleRun[];
+  /** What the play runs: pre_tasks, roles, tasks and post_tasks as blocks, with the handler flush points between. */
+  readonly blocks: readonly PlayNode[];
+  /** Role handlers (a block per role), then the play's. */
+  readonly handlers: readonly Block[];
   readonly gatherFacts: boolean;
   readonly become: boolean | undefined;
   readonly becomeUser: string | undefined;

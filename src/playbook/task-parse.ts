@@ -55,6 +55,7 @@ export function parseTask(raw: unknown, at: SourcePosition, catalog: ModuleCatal
   const vars = raw['vars'] ?? {};
   if (!isPlainObject(vars)) throw new ConfigError('task "vars" must be a mapping', keyAt('vars'));
   return {
+    kind: 'task',
     name: raw['name'] === undefined ? undefined : String(raw['name']),
     module,
     args,

@@ -8,7 +8,7 @@ import { isPlainObject } from '../util/data.js';
 import { isIdentifier } from '../util/identifier.js';
 import { checkPath } from '../util/path-check.js';
 import { findFile } from './find-file.js';
-import { type Playbook, type Task, taskTitle } from './model.js';
+import { type Playbook, type Task, tasksIn, taskTitle } from './model.js';
 
 /** Module arguments that name a path on the controller or the host: a NUL byte in one is refused. */
 const PATH_ARGUMENTS = ['path', 'dest', 'src', 'creates', 'removes', 'chdir', 'executable'];
@@ -35,8 +35,10 @@ export function validatePlaybooks(playbooks: readonly Playbook[], templar: Templ
     templar.setFileBases([dirname(resolve(playbook.file)), ...(projectDir ? [projectDir] : [])]);
     for (const play of playbook.plays) {
       attempt(() => checkTemplates(play.vars, templar, play.at));
-      const handlerNames = new Set(play.handlers.flatMap((h) => [h.name ?? '', ...h.listen]));
-      for (const task of [...play.tasks, ...play.handlers]) {
+      const handlers = tasksIn(play.handlers);
+      // A handler answers to its name, "role : name" and its listen topics.
+      const handlerNames = new Set(handlers.flatMap((h) => [...(h.name === undefined ? [] : [h.name, taskTitle(h)]), ...h.listen]));
+      for (const task of [...tasksIn(play.blocks), ...handlers]) {
         attempt(() => validateTask(task, templar));
         for (const target of task.notify) {
           attempt(() => {

@@ -115,8 +115,6 @@ describe('subscribers', () => {
       'ok: [web1] => {\n    "msg": "hi"\n}',
       'fatal: [web2]: FAILED! => {"msg": "boom"}',
       '',
-      stars('NO MORE HOSTS LEFT'),
-      '',
       stars('RUNNING HANDLER [restart]'),
       'changed: [web1]',
       '',
@@ -182,7 +180,8 @@ describe('the documented schema', () => {
     const doc = readFileSync(join(REPO, 'docs/json-output.md'), 'utf8');
     const end: RunEvent = { type: 'run_end', stats: {}, exit_code: 0, duration_ms: 1 };
     const diff = result({ diff: [{ path: '/etc/x', before: '', after: 'x' }] });
-    for (const event of [...RUN, end, diff]) {
+    const none: RunEvent = { type: 'no_hosts_matched', play_id: 'play-2' };
+    for (const event of [...RUN, end, diff, none]) {
       assert.match(doc, new RegExp(`### \`${event.type}\``), `no section for ${event.type}`);
       const fields = [...Object.keys(event), ...(event.type === 'host_result' ? (event.items ?? []).flatMap(Object.keys) : [])];
       for (const field of fields) assert.ok(doc.includes(`| \`${field}\``), `${event.type}.${field} is not documented`);

@@ -90,7 +90,8 @@ describe('INI inventory (what Vagrant writes)', () => {
     assert.equal(web['ansible_port'], 2200);
     assert.equal(web['flag'], true);
     assert.equal(web['ratio'], 0.5);
-    assert.equal(web['docker_port'], 2375, 'the deeper group (mesos-agents) beats cluster; :vars are literals too');
+    assert.equal(web['docker_port'], 0, 'group_vars/all.yml beats every [g:vars] of the inventory file (ansible-inventory --host says 0 too)');
+    assert.equal(inv.groups.get('mesos-agents')?.vars['docker_port'], 2375, ':vars are literals');
     assert.equal(web['cluster_name'], 'playground');
     assert.equal(web['domain'], 'lab.local', 'group_vars/all.yml beside the inventory');
     assert.equal(inv.varsOfHost('mesos-master-1')['zookeeper_id'], '1', 'host_vars file without extension');

@@ -7,7 +7,7 @@ import { ConfigError, ConfigErrors } from '../../src/errors.js';
 import { loadInventory } from '../../src/inventory/load.js';
 import { moduleCatalog } from '../../src/modules/registry.js';
 import { loadPlaybook } from '../../src/playbook/load.js';
-import type { Playbook } from '../../src/playbook/model.js';
+import { type Playbook, tasksIn } from '../../src/playbook/model.js';
 import { validatePlaybooks } from '../../src/playbook/validate.js';
 import { validateHostPatterns } from '../../src/playbook/validate-hosts.js';
 import { Templar } from '../../src/template/templar.js';
@@ -92,7 +92,7 @@ describe('role dependencies', () => {
       'roles/db/tasks/main.yml': '- debug: msg=db\n',
     });
     const play = load(dir).plays[0];
-    assert.deepEqual(play?.tasks.map((t) => [t.role, t.tags]), [['common', ['web']], ['web', ['web']], ['db', []]]);
+    assert.deepEqual(tasksIn(play?.blocks ?? []).map((t) => [t.role, t.tags]), [['common', ['web']], ['web', ['web']], ['db', []]]);
   });
   test('keywords on a role entry that would be ignored are refused', () => {
     const dir = project({ 'site.yml': `${PLAY}  roles:\n    - role: web\n      when: false\n`, 'roles/web/tasks/main.yml': '- debug: msg=web\n' });
