@@ -175,7 +175,8 @@ export class Inventory {
    * `playbookDir` names the playbook being run (none for ansible-inventory's view).
    */
   varsOfHost(host: string, playbookDir?: string): Vars {
-    const groups = this.groupsOfHost(host);
+    // As VariableManager: `all` first on its own, then the host's other groups.
+    const groups = this.groupsOfHost(host).filter((g) => g !== 'all');
     const inventoryDirs = this.varsDirs.filter((d) => !d.besidePlaybook);
     const playbookDirs = playbookDir === undefined ? [] : this.varsDirs.filter((d) => d.besidePlaybook && d.base === playbookDir);
     const fromDirs = (dirs: readonly VarsDir[], names: readonly string[]): Vars[] => dirs.flatMap((d) => names.map((g) => d.groups.get(g) ?? {}));
