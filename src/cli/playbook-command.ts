@@ -44,7 +44,8 @@ interface Options {
   sudo?: boolean;
   becomeUser?: string;
   becomeMethod?: string;
-  privateKey?: string;
+  /** --private-key and --key-file (commander names an option with two long flags after the second). */
+  keyFile?: string;
   connection?: string;
   timeout?: string;
   verbose: number;
@@ -164,7 +165,7 @@ async function run(playbookArgs: string[], opts: Options, io: Io): Promise<numbe
     taskTimeoutMs: taskTimeoutSeconds * 1000,
     connection: {
       remoteUser: opts.user ?? config.settings['remote_user'] ?? process.env['PROVISION_REMOTE_USER'],
-      privateKeyFile: opts.privateKey ?? process.env['PROVISION_PRIVATE_KEY_FILE'] ?? config.settings['private_key_file'],
+      privateKeyFile: opts.keyFile ?? process.env['PROVISION_PRIVATE_KEY_FILE'] ?? config.settings['private_key_file'],
       password,
       connection: opts.connection,
       timeoutMs: timeoutSeconds * 1000,
