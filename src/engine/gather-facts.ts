@@ -3,6 +3,7 @@ import { FACTS_SCRIPT, parseFacts } from '../facts/gather.js';
 import type { Vars } from '../util/data.js';
 import { mapLimit } from '../util/process.js';
 import type { PlayRun } from './run-task.js';
+import { remoteUserFor } from './task-keywords.js';
 
 /** "Gathering Facts": one round trip per host; a host already gathered in this run is not asked again. Returns the hosts that failed. */
 export async function gatherFacts(run: PlayRun, hosts: readonly string[]): Promise<Set<string>> {
@@ -17,7 +18,8 @@ export async function gatherFacts(run: PlayRun, hosts: readonly string[]): Promi
       outcome = { status: 'ok', result: { changed: false } };
     } else {
       try {
-        const connection = await state.pool.get(host, state.variables.forTask(host, { play }), play.remoteUser);
+        const vars = state.variables.forTask(host, { play });
+        const connection = await state.pool.get(host, vars, remoteUserFor(play, vars, state.templar));
         const r = await connection.exec(FACTS_SCRIPT, { inline: true });
         if (r.rc !== 0) throw new Error(`fact gathering failed: ${r.stderr.toString('utf8').trim() || `exit ${r.rc}`}`);
         state.variables.setFacts(host, parseFacts(r.stdout.toString('utf8')));

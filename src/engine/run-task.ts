@@ -1,8 +1,5 @@
-import type { Become } from '../connection/connection.js';
-import { hostSettings } from '../inventory/host-settings.js';
 import { type Play, type Task, taskTitle } from '../playbook/model.js';
 import { hasTemplate } from '../template/templar.js';
-import type { Vars } from '../util/data.js';
 import { mapLimit } from '../util/process.js';
 import type { Handlers } from './handlers.js';
 import type { TaskContext } from './host-iterator.js';
@@ -10,6 +7,7 @@ import { hostResultEvent } from './host-result-event.js';
 import { isInterrupted } from './interrupt.js';
 import type { RunState } from './run-state.js';
 import { executeTask, type TaskOutcome } from './task-executor.js';
+import { becomeFor, remoteUserFor, taskForHost } from './task-keywords.js';
 
 /** One play being run: what its tasks and handlers share. */
 export interface PlayRun {
@@ -33,26 +31,36 @@ export async function runTask(run: PlayRun, task: Task, context: TaskContext, ho
   await mapLimit(hosts, settings.forks, async (host) => {
     const started = performance.now();
     const vars = state.variables.forTask(host, { play, task, context });
-    const outcome = await executeTask({
-      task,
-      host,
-      vars,
-      check: settings.check,
-      diff: settings.diff,
-      templar: state.templar,
-      become: becomeFor(task, play, vars, run.state),
-      timeoutMs: task.timeout !== undefined ? task.timeout * 1000 : settings.taskTimeoutMs,
-      // Connection variables from every source, -e included, as Ansible reads them.
-      connect: () => state.pool.get(host, vars, play.remoteUser),
-    });
+    let onHost: Task = task;
+    let outcome: TaskOutcome;
+    try {
+      onHost = taskForHost(task, vars, state.templar);
+      const user = remoteUserFor(play, vars, state.templar);
+      outcome = await executeTask({
+        task: onHost,
+        host,
+        vars,
+        check: settings.check,
+        diff: settings.diff,
+        templar: state.templar,
+        become: (itemVars) => becomeFor(onHost, play, itemVars, state.templar, settings),
+        timeoutMs: task.timeout !== undefined ? task.timeout * 1000 : settings.taskTimeoutMs,
+        // Connection variables from every source, -e included, as Ansible reads them.
+        connect: () => state.pool.get(host, vars, user),
+      });
+    } catch (err) {
+      // A keyword template that does not render fails the task on this host (hidden if no_log could not be decided, as in Ansible).
+      if (task.templated.no_log && onHost === task) onHost = { ...task, noLog: true };
+      outcome = { status: 'failed', result: { changed: false, failed: true, msg: (err as Error).message }, items: [], ignored: false, facts: undefined, diff: undefined };
+    }
     // Killed by Ctrl-C: the run is ending, as ansible-playbook's does, without more results.
     if (isInterrupted()) return;
-    record(run, host, task, outcome);
+    record(run, host, onHost, outcome);
     if ((outcome.status === 'failed' && !outcome.ignored) || outcome.status === 'unreachable') {
       failed.add(host);
       state.removed.add(host);
     }
-    events.emit(hostResultEvent({ task_id: taskId, play_id: playId, host }, task, outcome, performance.now() - started));
+    events.emit(hostResultEvent({ task_id: taskId, play_id: playId, host }, onHost, outcome, performance.now() - started));
   });
   return failed;
 }
@@ -66,17 +74,6 @@ function title(run: PlayRun, task: Task, context: TaskContext, host: string | un
   } catch {
     return text;
   }
-}
-
-/** Ansible's order: command line < play keyword < task keyword < the host's ansible_become* variables. */
-function becomeFor(task: Task, play: Play, vars: Vars, state: RunState): Become | undefined {
-  const settings = hostSettings(String(vars['inventory_hostname']), vars);
-  const become = settings.become ?? task.become ?? play.become ?? state.settings.become ?? false;
-  if (!become) return undefined;
-  return {
-    user: settings.becomeUser ?? task.becomeUser ?? play.becomeUser ?? state.settings.becomeUser ?? 'root',
-    password: settings.becomePassword ?? state.settings.becomePassword,
-  };
 }
 
 /** What a result changes for the rest of the run: facts, register, notified handlers. */

@@ -23,7 +23,8 @@ export interface TaskRun {
   readonly check: boolean;
   readonly diff: boolean;
   readonly templar: Templar;
-  readonly become: Become | undefined;
+  /** become for these variables (a loop's item's: become_user may be a template of it). */
+  readonly become: (vars: Vars) => Become | undefined;
   /** The task's time limit in ms (its `timeout:`, else the configured default); 0: none. */
   readonly timeoutMs: number;
   readonly connect: () => Promise<Connection>;
@@ -162,7 +163,8 @@ function moduleContext(run: TaskRun, vars: Vars, connection: Connection | undefi
   const { task } = run;
   const deadline = run.timeoutMs > 0 ? Date.now() + run.timeoutMs : undefined;
   const seconds = run.timeoutMs / 1000;
-  const become = run.become ? { become: true, becomeUser: run.become.user, becomePassword: run.become.password } : {};
+  const to = run.become(vars);
+  const become = to ? { become: true, becomeUser: to.user, becomePassword: to.password } : {};
   const host = (): Connection => {
     if (!connection) throw new Error(`${task.module} runs on the controller`);
     return connection;

@@ -5,6 +5,7 @@ import { CONNECTION_TYPES } from '../inventory/connection-vars.js';
 import { describeType, isPlainObject, toBoolean } from '../util/data.js';
 import { checkPath } from '../util/path-check.js';
 import { kindOf } from '../util/safe-fs.js';
+import { type KeywordTemplates, readFlag, readText } from './keyword-values.js';
 import { PLAY_KEYWORDS } from './keywords.js';
 import type { Block, FlushHandlers, Play, Playbook, PlayNode, RoleRun, Task } from './model.js';
 import { readRoles } from './roles.js';
@@ -81,9 +82,10 @@ function readPlay(raw: unknown, at: SourcePosition, file: string, catalog: Modul
   const varsFiles = readPlayVarsFiles(raw['vars_files'], keyAt('vars_files'), baseDir);
   const gather = raw['gather_facts'] === undefined ? true : toBoolean(raw['gather_facts']);
   if (gather === undefined) throw new ConfigError('"gather_facts" must be a boolean', keyAt('gather_facts'));
-  const become = optionalBoolean(raw, 'become', keyAt) ?? optionalBoolean(raw, 'sudo', keyAt);
-  const becomeUser = optionalScalar(raw, 'become_user', keyAt) ?? optionalScalar(raw, 'sudo_user', keyAt);
-  const remoteUser = optionalScalar(raw, 'remote_user', keyAt) ?? optionalScalar(raw, 'user', keyAt);
+  const templated: KeywordTemplates = {};
+  const become = readFlag(raw, 'become', keyAt, templated, 'become') ?? readFlag(raw, 'sudo', keyAt, templated, 'become');
+  const becomeUser = readText(raw, 'become_user', keyAt, templated, 'become_user') ?? readText(raw, 'sudo_user', keyAt, templated, 'become_user');
+  const remoteUser = readText(raw, 'remote_user', keyAt, templated, 'remote_user') ?? readText(raw, 'user', keyAt, templated, 'remote_user');
   const connection = optionalScalar(raw, 'connection', keyAt);
   // The engine reaches hosts as -c and the inventory say; a play asking for another way is refused, not ignored.
   if (connection !== undefined && (!CONNECTION_TYPES.includes(connection) || connection === 'local')) {
@@ -116,6 +118,7 @@ function readPlay(raw: unknown, at: SourcePosition, file: string, catalog: Modul
     becomeUser,
     remoteUser,
     tags: stringList(raw, 'tags', keyAt),
+    templated,
   };
 }
 
@@ -130,13 +133,6 @@ function hostsPattern(value: unknown, playAt: SourcePosition, at: SourcePosition
   checkPath(pattern, 'host pattern', at);
   if (pattern.includes('{{')) throw new ConfigError('templated host patterns are not supported yet: write the pattern (or use --limit)', at);
   return pattern;
-}
-
-function optionalBoolean(raw: Record<string, unknown>, key: string, keyAt: (k: string) => SourcePosition): boolean | undefined {
-  if (raw[key] === undefined) return undefined;
-  const b = toBoolean(raw[key]);
-  if (b === undefined) throw new ConfigError(`"${key}" must be a boolean (yes/no, true/false), found ${describeType(raw[key])}`, keyAt(key));
-  return b;
 }
 
 function optionalScalar(raw: Record<string, unknown>, key: string, keyAt: (k: string) => SourcePosition): string | undefined {

@@ -1,6 +1,7 @@
 import type { SourcePosition } from '../errors.js';
 import type { Expression } from '../expr/expression.js';
 import type { Vars } from '../util/data.js';
+import type { KeywordTemplates } from './keyword-values.js';
 
 /** A parsed condition with the text it came from, for messages. */
 export interface Condition {
@@ -38,6 +39,8 @@ export interface Task {
   readonly searchDirs: readonly string[];
   /** Role name, shown as "role : task" like Ansible. */
   readonly role: string | undefined;
+  /** Keywords written as templates (their fields above stay unset until the task runs on a host). */
+  readonly templated: KeywordTemplates;
 }
 
 /** One run of a role in a play (a role runs again with other parameters), as its variables see it. */
@@ -115,6 +118,8 @@ export interface Play {
   readonly becomeUser: string | undefined;
   readonly remoteUser: string | undefined;
   readonly tags: readonly string[];
+  /** become, become_user, remote_user written as templates: rendered per host. */
+  readonly templated: KeywordTemplates;
 }
 
 export interface Playbook {

@@ -4,6 +4,7 @@ import { parseExpression } from '../expr/expression.js';
 import { describeType, isPlainObject, toBoolean, type Vars } from '../util/data.js';
 import { isIdentifier } from '../util/identifier.js';
 import { TASK_KEYWORDS, UNSUPPORTED_TASK_KEYWORDS } from './keywords.js';
+import { type KeywordTemplates, readFlag, readText } from './keyword-values.js';
 import { parseLoopControl } from './loop-control.js';
 import type { Condition, Task } from './model.js';
 
@@ -51,7 +52,8 @@ export function parseTask(raw: unknown, at: SourcePosition, catalog: ModuleCatal
     for (const [k, v] of Object.entries(raw['args'])) if (!(k in args)) args[k] = v;
   }
   if (raw['loop'] !== undefined && raw['with_items'] !== undefined) throw new ConfigError('use "loop" or "with_items", not both', keyAt('with_items'));
-  const become = optionalBool(raw, 'become', keyAt) ?? optionalBool(raw, 'sudo', keyAt);
+  const templated: KeywordTemplates = {};
+  const become = readFlag(raw, 'become', keyAt, templated, 'become') ?? readFlag(raw, 'sudo', keyAt, templated, 'become');
   const vars = raw['vars'] ?? {};
   if (!isPlainObject(vars)) throw new ConfigError('task "vars" must be a mapping', keyAt('vars'));
   return {
@@ -68,14 +70,15 @@ export function parseTask(raw: unknown, at: SourcePosition, catalog: ModuleCatal
     listen: stringList(raw, 'listen', keyAt),
     changedWhen: raw['changed_when'] === undefined ? undefined : conditions(raw, 'changed_when', keyAt),
     failedWhen: raw['failed_when'] === undefined ? undefined : conditions(raw, 'failed_when', keyAt),
-    ignoreErrors: optionalBool(raw, 'ignore_errors', keyAt) ?? false,
+    ignoreErrors: readFlag(raw, 'ignore_errors', keyAt, templated, 'ignore_errors') ?? false,
     tags: stringList(raw, 'tags', keyAt),
     become,
-    becomeUser: raw['become_user'] !== undefined ? String(raw['become_user']) : raw['sudo_user'] !== undefined ? String(raw['sudo_user']) : undefined,
+    becomeUser: readText(raw, 'become_user', keyAt, templated, 'become_user') ?? readText(raw, 'sudo_user', keyAt, templated, 'become_user'),
     vars,
-    noLog: optionalBool(raw, 'no_log', keyAt) ?? false,
-    checkMode: optionalBool(raw, 'check_mode', keyAt),
-    diff: optionalBool(raw, 'diff', keyAt),
+    noLog: readFlag(raw, 'no_log', keyAt, templated, 'no_log') ?? false,
+    checkMode: readFlag(raw, 'check_mode', keyAt, templated, 'check_mode'),
+    diff: readFlag(raw, 'diff', keyAt, templated, 'diff'),
+    templated,
     timeout: optionalSeconds(raw, 'timeout', keyAt),
     searchDirs: context.searchDirs,
     role: context.role,
@@ -157,13 +160,6 @@ function conditions(raw: Vars, key: string, keyAt: (k: string) => SourcePosition
     if (typeof item !== 'string') throw new ConfigError(`"${key}" must be a condition or a list of them, found ${describeType(item)}`, at);
     return { text: item, expression: parseExpression(item, at), at };
   });
-}
-
-function optionalBool(raw: Vars, key: string, keyAt: (k: string) => SourcePosition): boolean | undefined {
-  if (raw[key] === undefined) return undefined;
-  const b = toBoolean(raw[key]);
-  if (b === undefined) throw new ConfigError(`"${key}" must be a boolean (yes/no, true/false), found ${describeType(raw[key])}`, keyAt(key));
-  return b;
 }
 
 /** A whole number of seconds, 0 or more (0: no limit), as Ansible's `timeout` keyword. */

@@ -35,6 +35,7 @@ export function validatePlaybooks(playbooks: readonly Playbook[], templar: Templ
     templar.setFileBases([dirname(resolve(playbook.file)), ...(projectDir ? [projectDir] : [])]);
     for (const play of playbook.plays) {
       attempt(() => checkTemplates(play.vars, templar, play.at));
+      for (const keyword of Object.values(play.templated)) attempt(() => templar.check(keyword.text, keyword.at));
       const handlers = tasksIn(play.handlers);
       // A handler answers to its name, "role : name" and its listen topics.
       const handlerNames = new Set(handlers.flatMap((h) => [...(h.name === undefined ? [] : [h.name, taskTitle(h)]), ...h.listen]));
@@ -67,6 +68,7 @@ function validateTask(task: Task, templar: Templar): void {
   }
   if (task.module === 'set_fact') checkFactNames(args, task);
   checkTemplates(task.vars, templar, task.at);
+  for (const keyword of Object.values(task.templated)) templar.check(keyword.text, keyword.at);
   if (typeof task.name === 'string' && mayHoldTemplate(task.name)) templar.check(task.name, task.at);
   if (task.loop !== undefined) checkTemplates(task.loop, templar, task.at);
   module.validate?.(args, { at: task.at, templar, findFile: (kind, name) => findFile(task.searchDirs, kind, name) });
