@@ -113,7 +113,7 @@ describe('play keywords: types checked, nothing silently ignored', () => {
     assert.equal(messageOf(dir, () => load(dir, 'hosts-tpl.yml')), 'DIR/hosts-tpl.yml:1:3: templated host patterns are not supported yet: write the pattern (or use --limit)');
   });
   test('become must be a boolean; play connection and import_playbook keywords are refused', () => {
-    assert.equal(messageOf(dir, () => load(dir, 'become.yml')), 'DIR/become.yml:2:3: "become" must be a boolean (yes/no, true/false), found a string ("maybe")');
+    assert.equal(messageOf(dir, () => load(dir, 'become.yml')), 'DIR/become.yml:2:3: "become" must be a boolean (yes/no, true/false) or a template, found a string ("maybe")');
     assert.equal(messageOf(dir, () => load(dir, 'connection.yml')), 'DIR/connection.yml:2:3: play keyword "connection: local" is not supported yet: set ansible_connection in the inventory, or pass -c');
     assert.equal(messageOf(dir, () => load(dir, 'import-tags.yml')), 'DIR/import-tags.yml:2:3: "tags" beside import_playbook is not supported by provision yet');
   });
