@@ -6,7 +6,7 @@ import { describeType, isPlainObject, toBoolean } from '../util/data.js';
 import { checkPath } from '../util/path-check.js';
 import { kindOf } from '../util/safe-fs.js';
 import { type KeywordTemplates, readFlag, readText } from './keyword-values.js';
-import { PLAY_KEYWORDS } from './keywords.js';
+import { PLAY_KEYWORDS, UNSUPPORTED_PLAY_KEYWORDS } from './keywords.js';
 import type { Block, FlushHandlers, Play, Playbook, PlayNode, RoleRun, Task } from './model.js';
 import { readRoles } from './roles.js';
 import { type ModuleCatalog, parseTask, stringList } from './task-parse.js';
@@ -65,6 +65,7 @@ function readPlay(raw: unknown, at: SourcePosition, file: string, catalog: Modul
   if (!isPlainObject(raw)) throw new ConfigError(`a play must be a mapping, found ${describeType(raw)}`, at);
   const keyAt = (key: string): SourcePosition => positionOf(raw, key) ?? at;
   for (const key of Object.keys(raw)) {
+    if (UNSUPPORTED_PLAY_KEYWORDS.has(key)) throw new ConfigError(`play keyword "${key}" is not supported by provision yet`, keyAt(key));
     if (!PLAY_KEYWORDS.has(key)) throw new ConfigError(`unknown play keyword "${key}"`, keyAt(key));
   }
   const hosts = hostsPattern(raw['hosts'], at, keyAt('hosts'));

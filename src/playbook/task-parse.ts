@@ -3,7 +3,7 @@ import { positionOf, rememberPosition } from '../config/yaml.js';
 import { parseExpression } from '../expr/expression.js';
 import { describeType, isPlainObject, toBoolean, type Vars } from '../util/data.js';
 import { isIdentifier } from '../util/identifier.js';
-import { TASK_KEYWORDS, UNSUPPORTED_TASK_KEYWORDS } from './keywords.js';
+import { isUnsupportedLoop, TASK_KEYWORDS, UNSUPPORTED_TASK_KEYWORDS } from './keywords.js';
 import { type KeywordTemplates, readFlag, readText } from './keyword-values.js';
 import { parseLoopControl } from './loop-control.js';
 import type { Condition, Task } from './model.js';
@@ -29,7 +29,7 @@ export function parseTask(raw: unknown, at: SourcePosition, catalog: ModuleCatal
   let rawArgs: unknown;
   for (const [key, value] of Object.entries(raw)) {
     if (TASK_KEYWORDS.has(key)) continue;
-    if (UNSUPPORTED_TASK_KEYWORDS.has(key)) throw new ConfigError(`task keyword "${key}" is not supported by provision yet`, keyAt(key));
+    if (UNSUPPORTED_TASK_KEYWORDS.has(key) || isUnsupportedLoop(key)) throw new ConfigError(`task keyword "${key}" is not supported by provision yet`, keyAt(key));
     const name = key.replace(/^ansible\.(builtin|legacy)\./, '');
     if (!catalog.has(name)) throw new ConfigError(`unknown module or task keyword "${key}"`, keyAt(key));
     if (module) throw new ConfigError(`a task runs one module, found "${module}" and "${name}"`, keyAt(key));

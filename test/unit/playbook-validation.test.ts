@@ -107,6 +107,14 @@ describe('play keywords: types checked, nothing silently ignored', () => {
     'become.yml': '- hosts: all\n  become: maybe\n  tasks: []\n',
     'connection.yml': '- hosts: all\n  connection: local\n  tasks: []\n',
     'import-tags.yml': '- import_playbook: become.yml\n  tags: [x]\n',
+    'serial.yml': '- hosts: all\n  serial: 2\n  tasks: []\n',
+    'task-user.yml': '- hosts: all\n  tasks:\n    - command: id\n      remote_user: app\n',
+    'with-dict.yml': '- hosts: all\n  tasks:\n    - debug: var=item\n      with_dict: {a: 1}\n',
+  });
+  test("Ansible's keywords that the engine does not run yet are refused as such, never ignored", () => {
+    assert.equal(messageOf(dir, () => load(dir, 'serial.yml')), 'DIR/serial.yml:2:3: play keyword "serial" is not supported by provision yet');
+    assert.equal(messageOf(dir, () => load(dir, 'task-user.yml')), 'DIR/task-user.yml:4:7: task keyword "remote_user" is not supported by provision yet');
+    assert.equal(messageOf(dir, () => load(dir, 'with-dict.yml')), 'DIR/with-dict.yml:4:7: task keyword "with_dict" is not supported by provision yet');
   });
   test('hosts must be a pattern (or a list of them), written out', () => {
     assert.equal(messageOf(dir, () => load(dir, 'hosts-map.yml')), 'DIR/hosts-map.yml:1:3: "hosts" must be a host pattern or a list of them, found a mapping');
