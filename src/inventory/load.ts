@@ -9,7 +9,8 @@ import { Inventory } from './model.js';
 import { readNamedVars } from './vars-dirs.js';
 import { readYamlInventory } from './yaml-format.js';
 
-const SKIPPED_IN_DIRECTORY = /(~|\.orig|\.bak|\.retry|\.pyc|\.cfg|\.md|\.swp)$/;
+/** ansible-core's INVENTORY_IGNORE_EXTS: files a directory source skips (.ini included). */
+const SKIPPED_IN_DIRECTORY = /(~|\.orig|\.ini|\.cfg|\.retry|\.pyc|\.pyo|\.swp|\.bak|\.rpm|\.md|\.txt|\.rst)$/;
 
 /**
  * Reads one or more inventory sources (files or directories, as `-i` takes them) into one
