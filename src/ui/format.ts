@@ -40,8 +40,17 @@ function shownResult(result: Vars, action: string | undefined): Vars {
   return rest;
 }
 
-/** debug's own results carry _ansible_verbose_always: shown without -v, indented. A skipped or failed debug did not run it. */
-const verboseAlways = (r: HostResult, action: string | undefined): boolean => action === 'debug' && (r.status === 'ok' || r.status === 'changed');
+/**
+ * debug's and assert's own results carry _ansible_verbose_always: shown without -v, indented. A
+ * skipped debug, or one that failed, did not produce it; assert does on a failed assertion
+ * (`evaluated_to`), not when a condition cannot be evaluated. (assert's quiet is not seen here.)
+ */
+function verboseAlways(r: HostResult, action: string | undefined): boolean {
+  const ran = r.status === 'ok' || r.status === 'changed';
+  if (action === 'debug') return ran;
+  if (action === 'assert') return ran || 'evaluated_to' in r.result;
+  return false;
+}
 
 /** Ansible's _dump_results: indented when verbose-always (or -vvv), else on one line. */
 function dump(r: HostResult, action: string | undefined, verbosity: number): string {
