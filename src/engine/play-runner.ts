@@ -32,7 +32,7 @@ export async function runPlay(play: Play, state: RunState): Promise<PlayEnd> {
   events.emit({ type: 'play_start', play_id: playId, name: play.name, pattern: play.hosts, hosts });
   if (matched.length === 0) events.emit({ type: 'no_hosts_matched', play_id: playId });
   if (hosts.length > 0) {
-    const run: PlayRun = { play, playId, state, handlers: new Handlers(play.handlers) };
+    const run: PlayRun = { play, hosts: matched, playId, state, handlers: new Handlers(play.handlers) };
     const iterator = new HostIterator(play, hosts, (task) => isSelected([...task.tags, ...play.tags], settings.tags, settings.skipTags));
     await runLinear(iterator, {
       gatherFacts: (on) => gatherFacts(run, on),

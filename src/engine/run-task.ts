@@ -8,10 +8,13 @@ import { isInterrupted } from './interrupt.js';
 import type { RunState } from './run-state.js';
 import { executeTask, type TaskOutcome } from './task-executor.js';
 import { becomeFor, remoteUserFor, taskForHost } from './task-keywords.js';
+import type { VarsScope } from './variables.js';
 
 /** One play being run: what its tasks and handlers share. */
 export interface PlayRun {
   readonly play: Play;
+  /** Every host the play matched (ansible_play_hosts_all). */
+  readonly hosts: readonly string[];
   readonly playId: string;
   readonly state: RunState;
   readonly handlers: Handlers;
@@ -27,10 +30,12 @@ export async function runTask(run: PlayRun, task: Task, context: TaskContext, ho
   const { events, settings } = state;
   const taskId = state.newId('task');
   const failed = new Set<string>();
-  events.emit({ type: 'task_start', task_id: taskId, play_id: playId, name: title(run, task, context, hosts[0]), kind, action: task.module, hosts });
+  const playHosts = { all: run.hosts, active: run.hosts.filter((h) => !state.removed.has(h)) };
+  const scope = { play, task, context, playHosts };
+  events.emit({ type: 'task_start', task_id: taskId, play_id: playId, name: title(run, task, scope, hosts[0]), kind, action: task.module, hosts });
   await mapLimit(hosts, settings.forks, async (host) => {
     const started = performance.now();
-    const vars = state.variables.forTask(host, { play, task, context });
+    const vars = state.variables.forTask(host, scope);
     let onHost: Task = task;
     let outcome: TaskOutcome;
     try {
@@ -66,11 +71,11 @@ export async function runTask(run: PlayRun, task: Task, context: TaskContext, ho
 }
 
 /** The banner's name: templated with the first host's variables, as ansible-core's linear strategy does; as written if that fails. */
-function title(run: PlayRun, task: Task, context: TaskContext, host: string | undefined): string {
+function title(run: PlayRun, task: Task, scope: VarsScope, host: string | undefined): string {
   const text = taskTitle(task);
   if (!hasTemplate(text) || host === undefined) return text;
   try {
-    return run.state.templar.renderString(text, run.state.variables.forTask(host, { play: run.play, task, context }));
+    return run.state.templar.renderString(text, run.state.variables.forTask(host, scope));
   } catch {
     return text;
   }

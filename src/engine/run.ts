@@ -29,12 +29,19 @@ export async function runPlaybooks(options: RunOptions): Promise<Stats> {
   const templar = options.templar ?? new Templar();
   const stats = new Stats();
   const unsubscribe = events.subscribe((event) => stats.observe(event));
-  const variables = new Variables(options.inventory, options.extraVars, {
-    ansible_check_mode: options.check,
-    ansible_diff_mode: options.diff,
-    ansible_forks: options.forks,
-    ansible_managed: 'Managed by provision: local changes will be overwritten',
-  }, templar);
+  const variables = new Variables(
+    options.inventory,
+    options.extraVars,
+    {
+      ansible_check_mode: options.check,
+      ansible_diff_mode: options.diff,
+      ansible_forks: options.forks,
+      ansible_run_tags: options.tags.length > 0 ? [...options.tags] : ['all'],
+      ansible_skip_tags: [...options.skipTags],
+    },
+    templar,
+    { ansible_managed: 'Managed by provision: local changes will be overwritten' },
+  );
   const pool = new ConnectionPool(options.connection);
   const untrack = trackPool(pool);
   const removed = new Set<string>();

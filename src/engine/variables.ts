@@ -11,6 +11,8 @@ export interface VarsScope {
   readonly play: Play;
   readonly task?: Task;
   readonly context?: TaskContext;
+  /** The play's hosts: all it matched, and those not failed (ansible_play_hosts_all, ansible_play_hosts). */
+  readonly playHosts?: { readonly all: readonly string[]; readonly active: readonly string[] };
 }
 
 /**
@@ -28,11 +30,16 @@ export class Variables {
   private playbookDir: string | undefined;
   readonly hostvars: Vars = {};
 
+  /**
+   * `magic`: variables of the run that nothing overrides (ansible_check_mode, …), as Ansible
+   * applies its magic variables after extra vars; `base`: values below everything (ansible_managed).
+   */
   constructor(
     private readonly inventory: Inventory,
     private readonly extraVars: Vars,
     private magic: Vars,
     private readonly templar: Templar,
+    private readonly base: Vars = {},
   ) {
     const groups = inventory.groupsMap();
     this.magic = { ...magic, groups };
@@ -116,7 +123,7 @@ export class Variables {
       roleParams: roles.params,
       extraVars: this.extraVars,
     });
-    const vars: Vars = Object.assign({}, this.magic, ...layers.map((l) => l.vars), {
+    const vars: Vars = Object.assign({}, this.base, ...layers.map((l) => l.vars), this.magic, this.playMagic(scope), {
       inventory_hostname: host,
       inventory_hostname_short: host.split('.')[0],
       group_names: this.groupNames(host),
@@ -125,6 +132,20 @@ export class Variables {
     // Lazy templates only where a configuration layer gave the winning value (not a fact or a register).
     const fromConfig = layers.flatMap((l) => (l.fromHost ? [] : Object.keys(l.vars).filter((k) => Object.is(vars[k], l.vars[k]))));
     return makeLazy(vars, this.templar, fromConfig);
+  }
+
+  /** The play's and the task's role's magic variables (VariableManager._get_magic_variables). */
+  private playMagic(scope: VarsScope): Vars {
+    const { play, context, playHosts } = scope;
+    const topRoles = play.roles.filter((r) => r.parents.length === 0).map((r) => r.name);
+    const role = context?.role;
+    return {
+      ansible_play_name: play.name,
+      ansible_play_role_names: topRoles,
+      role_names: topRoles,
+      ...(playHosts ? { ansible_play_hosts_all: playHosts.all, ansible_play_hosts: playHosts.active, ansible_play_batch: playHosts.active, play_hosts: playHosts.active } : {}),
+      ...(role ? { role_name: role.name, ansible_role_name: role.name, role_path: role.path } : {}),
+    };
   }
 
   private playVarsFiles(play: Play): Vars[] {

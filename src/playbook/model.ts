@@ -46,6 +46,8 @@ export interface Task {
 /** One run of a role in a play (a role runs again with other parameters), as its variables see it. */
 export interface RoleRun {
   readonly name: string;
+  /** The role's directory (role_path). */
+  readonly path: string;
   /** defaults/main.yml: the lowest-precedence variables. */
   readonly defaults: Vars;
   /** vars/main.yml */

@@ -75,6 +75,7 @@ function loadRole(entry: unknown, at: SourcePosition, chain: readonly Step[], in
 
   const run: RoleRun = {
     name: basename(name),
+    path: dir,
     defaults: readMapping(join(dir, 'defaults/main.yml')),
     vars: readMapping(join(dir, 'vars/main.yml')),
     entryVars,

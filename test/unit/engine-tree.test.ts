@@ -9,7 +9,7 @@ import type { Block, FlushHandlers, Play, PlayNode, RoleRun, Task } from '../../
 const task = (name: string, fields: Partial<Task> = {}): Task => ({ kind: 'task', name, module: 'command', tags: [], notify: [], listen: [], role: undefined, ...fields }) as Task;
 const block = (children: PlayNode[], role?: RoleRun): Block => ({ kind: 'block', children, vars: {}, role });
 const flush: FlushHandlers = { kind: 'flush_handlers' };
-const role = (name: string): RoleRun => ({ name, defaults: {}, vars: {}, entryVars: {}, params: {}, parents: [] });
+const role = (name: string): RoleRun => ({ name, path: `roles/${name}`, defaults: {}, vars: {}, entryVars: {}, params: {}, parents: [] });
 const play = (blocks: PlayNode[], fields: Partial<Play> = {}): Play => ({ gatherFacts: false, blocks, handlers: [], roles: [], tags: [], ...fields }) as Play;
 const all = (): boolean => true;
 

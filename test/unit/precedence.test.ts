@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { precedenceLayers, roleLayers, type VariableSources } from '../../src/engine/precedence.js';
+import { Variables } from '../../src/engine/variables.js';
 import { Inventory } from '../../src/inventory/model.js';
-import type { RoleRun } from '../../src/playbook/model.js';
+import type { Play, RoleRun } from '../../src/playbook/model.js';
+import { Templar } from '../../src/template/templar.js';
 import type { Vars } from '../../src/util/data.js';
 
-const role = (name: string, fields: Partial<RoleRun> = {}): RoleRun => ({ name, defaults: {}, vars: {}, entryVars: {}, params: {}, parents: [], ...fields });
+const role = (name: string, fields: Partial<RoleRun> = {}): RoleRun => ({ name, path: `roles/${name}`, defaults: {}, vars: {}, entryVars: {}, params: {}, parents: [], ...fields });
 
 /** Every source sets `x` to its own name; the merge shows which one wins once the higher ones are gone. */
 const SOURCES: readonly (keyof VariableSources)[] = ['roleDefaults', 'inventory', 'facts', 'playVars', 'varsFiles', 'roleVars', 'blockVars', 'taskVars', 'hostFacts', 'roleParams', 'extraVars'];
@@ -60,5 +62,24 @@ describe("a host's inventory variables, in ansible-core's inventory order", () =
   });
   test("without a playbook (ansible-inventory's view), only what is beside the inventory", () => {
     assert.deepEqual(inv.varsOfHost('h'), { a: 'ini_all', b: 'ini_child', c: 'ini_child', d: 'inv_gv_all', e: 'inv_gv_all', f: 'inv_gv_child', g: 'inv_gv_child', i: 'inline', j: 'inv_hv' });
+  });
+});
+
+describe('magic variables (checked with ansible-playbook)', () => {
+  test('they win over every source, -e included; the play hosts and the role are the ones of the task', () => {
+    const inv = new Inventory();
+    inv.addHostToGroup('d1', 'db');
+    inv.addHostToGroup('w1', 'web');
+    inv.finish();
+    const variables = new Variables(inv, { ansible_check_mode: 'from -e' }, { ansible_check_mode: false }, new Templar(), { ansible_managed: 'base' });
+    variables.setPlaybookDir('/pb');
+    const web = role('web');
+    const play = { name: 'P', vars: { groups: 'a play var', ansible_managed: 'mine' }, varsFiles: [], roles: [web] } as unknown as Play;
+    const vars = variables.forTask('d1', { play, context: { blocks: [], role: web }, playHosts: { all: ['d1', 'w1'], active: ['d1'] } });
+    assert.deepEqual(vars['groups'], { all: ['d1', 'w1'], ungrouped: [], db: ['d1'], web: ['w1'] });
+    assert.equal(vars['ansible_check_mode'], false);
+    assert.equal(vars['ansible_managed'], 'mine', 'ansible_managed is a default a play may change');
+    assert.deepEqual([vars['ansible_play_hosts_all'], vars['ansible_play_hosts'], vars['play_hosts'], vars['ansible_play_name']], [['d1', 'w1'], ['d1'], ['d1'], 'P']);
+    assert.deepEqual([vars['role_name'], vars['role_path'], vars['playbook_dir'], vars['ansible_play_role_names']], ['web', 'roles/web', '/pb', ['web']]);
   });
 });
