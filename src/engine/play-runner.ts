@@ -1,4 +1,4 @@
-import { selectHosts } from '../inventory/patterns.js';
+import { selectHosts, unmatchedTerms } from '../inventory/patterns.js';
 import type { Play } from '../playbook/model.js';
 import { gatherFacts } from './gather-facts.js';
 import { Handlers } from './handlers.js';
@@ -29,6 +29,7 @@ export async function runPlay(play: Play, state: RunState): Promise<PlayEnd> {
   const matched = selectHosts(state.inventory, play.hosts).filter((h) => !settings.limit || settings.limit.has(h));
   const hosts = matched.filter((h) => !state.removed.has(h));
   const before = new Set(state.removed);
+  for (const term of unmatchedTerms(state.inventory, play.hosts)) warnOnce(state, `Could not match supplied host pattern, ignoring: ${term}`);
   events.emit({ type: 'play_start', play_id: playId, name: play.name, pattern: play.hosts, hosts });
   if (matched.length === 0) events.emit({ type: 'no_hosts_matched', play_id: playId });
   if (hosts.length > 0) {
@@ -46,4 +47,10 @@ export async function runPlay(play: Play, state: RunState): Promise<PlayEnd> {
   // As PlaybookExecutor: the hosts that failed in this play, against every host it matched.
   const failedHere = matched.filter((h) => state.removed.has(h) && !before.has(h)).length;
   return { everyHostFailed: matched.length > 0 && failedHere === matched.length };
+}
+
+function warnOnce(state: RunState, message: string): void {
+  if (state.warned.has(message)) return;
+  state.warned.add(message);
+  state.events.emit({ type: 'warning', message });
 }

@@ -32,4 +32,6 @@ export interface RunState {
   readonly settings: RunSettings;
   /** Hosts that failed or were unreachable: out for the rest of the run. */
   readonly removed: Set<string>;
+  /** Warnings already given: like Ansible's display, each is given once. */
+  readonly warned: Set<string>;
 }

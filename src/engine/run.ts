@@ -49,7 +49,7 @@ export async function runPlaybooks(options: RunOptions): Promise<Stats> {
   events.emit({ type: 'run_start', playbooks: options.playbooks.map((p) => p.file), check: options.check, diff: options.diff, forks: options.forks });
   let failure: { error: unknown } | undefined;
   try {
-    const state = { inventory: options.inventory, variables, pool, templar, events, newId, settings: options, removed };
+    const state = { inventory: options.inventory, variables, pool, templar, events, newId, settings: options, removed, warned: new Set<string>() };
     for (const playbook of options.playbooks) {
       const dir = dirname(resolve(playbook.file));
       variables.setPlaybookDir(dir);

@@ -97,3 +97,18 @@ function enumerate(inventory: Inventory, term: string): string[] {
   }
   return [...found];
 }
+
+/**
+ * The terms of a pattern that match no group and no host at all (`&`/`!` and a subscript taken
+ * off), which ansible-core warns about: "Could not match supplied host pattern, ignoring: …".
+ */
+export function unmatchedTerms(inventory: Inventory, pattern: string): string[] {
+  const out: string[] = [];
+  for (const raw of splitHostPattern(pattern)) {
+    const term = raw.replace(/^[&!]/, '');
+    if (term === 'all' || inventory.hosts.has(term)) continue;
+    const expr = term.startsWith('~') ? term : (SUBSCRIPT.exec(term)?.[1] ?? term);
+    if (enumerate(inventory, expr).length === 0 && !out.includes(expr)) out.push(expr);
+  }
+  return out;
+}

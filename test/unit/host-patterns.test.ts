@@ -8,7 +8,7 @@ import { readYamlInventory } from '../../src/inventory/yaml-format.js';
 import { parseYaml } from '../../src/config/yaml.js';
 import { globRegex } from '../../src/inventory/pattern-match.js';
 import { isHostAddress, splitHostPattern } from '../../src/inventory/pattern-split.js';
-import { selectHosts } from '../../src/inventory/patterns.js';
+import { selectHosts, unmatchedTerms } from '../../src/inventory/patterns.js';
 import { REPO } from '../helpers/cli.js';
 
 const inv = loadInventory([join(REPO, 'inventories/playground.yml')]);
@@ -103,5 +103,13 @@ describe('host patterns, as ansible-core 2.14 reads them', () => {
       () => selectHosts(inv, 'a[b', { file: 'site.yml', line: 2, col: 3 }),
       (e: unknown) => e instanceof ConfigError && e.message === `site.yml:2:3: host pattern 'a[b': unbalanced "[" (a "[" needs its "]")`,
     );
+  });
+});
+
+describe('terms that match nothing (ansible-core warns "Could not match supplied host pattern, ignoring: …")', () => {
+  test('each term that names no group or host, without its & or ! or subscript; all and hosts never', () => {
+    const inv2 = loadInventory([join(REPO, 'inventories/playground.yml')]);
+    assert.deepEqual(unmatchedTerms(inv2, 'lb:nosuch:&other[0]:!mgmt:all'), ['nosuch', 'other']);
+    assert.deepEqual(unmatchedTerms(inv2, 'mesos-*:~x.*'), ['~x.*']);
   });
 });
