@@ -7,6 +7,11 @@ import type { TaskStatus } from './events.js';
  * sees, what each item's result carries, and the loop's own result made from them.
  */
 
+/** The items of `with_items` once rendered: a single value is a list of one, and lists inside are flattened one level (the items lookup). */
+export function withItems(value: unknown): unknown[] {
+  return (Array.isArray(value) ? value : [value]).flatMap((v) => (Array.isArray(v) ? v : [v]));
+}
+
 /** The result of a loop over nothing: skipped. */
 export function emptyLoopResult(): Vars {
   return { changed: false, skipped: true, skipped_reason: 'No items in the list', results: [] };

@@ -12,7 +12,7 @@ import type { Templar } from '../template/templar.js';
 import type { Vars } from '../util/data.js';
 import { extendVars } from './lazy-vars.js';
 import { setFactValues } from './set-fact.js';
-import { emptyLoopResult, itemResultFields, itemVars, loopResult, loopStatus } from './loop-results.js';
+import { emptyLoopResult, itemResultFields, itemVars, loopResult, loopStatus, withItems } from './loop-results.js';
 import type { HostResult } from './reporter.js';
 import type { TaskStatus } from './stats.js';
 
@@ -115,7 +115,8 @@ function conditionError(c: Condition, err: unknown, task: Task): Error {
 
 function renderLoop(run: TaskRun): unknown[] {
   const { task } = run;
-  const value = run.templar.renderDeep(task.loop, run.vars, task.at, `loop of task "${taskTitle(task)}"`);
+  const rendered = run.templar.renderDeep(task.loop, run.vars, task.at, `loop of task "${taskTitle(task)}"`);
+  const value = task.loopWith === 'items' ? withItems(rendered) : rendered;
   if (!Array.isArray(value)) throw new Error(`${formatPosition(task.at)}: loop must be a list, got ${JSON.stringify(value)}`);
   return value;
 }

@@ -19,6 +19,8 @@ export interface Task {
   readonly at: SourcePosition;
   readonly when: readonly Condition[];
   readonly loop: unknown;
+  /** `with_items`: its value (rendered) is flattened one level, and a single value is a list of one. */
+  readonly loopWith: 'items' | undefined;
   readonly loopControl: LoopControl;
   readonly register: string | undefined;
   readonly notify: readonly string[];

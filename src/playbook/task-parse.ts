@@ -63,7 +63,8 @@ export function parseTask(raw: unknown, at: SourcePosition, catalog: ModuleCatal
     args,
     at,
     when: conditions(raw, 'when', keyAt),
-    loop: raw['with_items'] !== undefined ? flattenOnce(raw['with_items']) : raw['loop'],
+    loop: raw['with_items'] !== undefined ? raw['with_items'] : raw['loop'],
+    loopWith: raw['with_items'] !== undefined ? 'items' : undefined,
     loopControl: parseLoopControl(raw['loop_control'], keyAt('loop_control')),
     register: optionalName(raw, 'register', keyAt),
     notify: stringList(raw, 'notify', keyAt),
@@ -184,9 +185,4 @@ export function stringList(raw: Vars, key: string, keyAt: (k: string) => SourceP
   if (typeof value === 'string') return key === 'tags' ? value.split(',').map((s) => s.trim()) : [value];
   if (Array.isArray(value) && value.every((v) => typeof v === 'string' || typeof v === 'number')) return value.map(String);
   throw new ConfigError(`"${key}" must be a string or a list of strings`, keyAt(key));
-}
-
-/** `with_items` flattens one level, as in Ansible. */
-function flattenOnce(value: unknown): unknown {
-  return Array.isArray(value) ? value.flatMap((v) => (Array.isArray(v) ? v : [v])) : value;
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { emptyLoopResult, itemResultFields, itemVars, loopResult, loopStatus } from '../../src/engine/loop-results.js';
+import { emptyLoopResult, itemResultFields, itemVars, loopResult, loopStatus, withItems } from '../../src/engine/loop-results.js';
 import { setFactValues } from '../../src/engine/set-fact.js';
 import type { LoopControl } from '../../src/playbook/model.js';
 
@@ -34,6 +34,14 @@ describe("a loop's results, as ansible-core's TaskExecutor builds them", () => {
       ansible_loop: { index: 2, index0: 1, first: false, last: false, length: 3, revindex: 2, revindex0: 1, allitems: ['a', 'b', 'c'], nextitem: 'c', previtem: 'a' },
     });
     assert.deepEqual(Object.keys(itemVars(c, ['a'], 0)).sort(), ['ansible_index_var', 'ansible_loop', 'ansible_loop_var', 'i', 'x']);
+  });
+});
+
+describe('with_items, as the items lookup reads its rendered value', () => {
+  test('lists inside are flattened one level; a single value is one item', () => {
+    assert.deepEqual(withItems([[1, 2], [3, [4, 5]]]), [1, 2, 3, [4, 5]]);
+    assert.deepEqual(withItems([['x', ['y']], 'z']), ['x', ['y'], 'z']);
+    assert.deepEqual(withItems('text'), ['text']);
   });
 });
 
