@@ -54,7 +54,7 @@ export function readIniInventory(inventory: Inventory, text: string, file: strin
       const key = line.slice(0, eq).trim();
       const value = parseValue(line.slice(eq + 1).trim());
       checkConnectionVars({ [key]: value }, () => at);
-      inventory.group(section.group).vars[key] = value;
+      inventory.setGroupVar(section.group, key, value);
       return;
     }
     if (section.kind === 'children') {

@@ -17,6 +17,8 @@ export interface VarsDir {
 export interface InventoryGroup {
   readonly name: string;
   readonly vars: Vars;
+  /** ansible_group_priority: among groups of one depth, a higher one's vars win (default 1). */
+  priority: number;
   /** Hosts listed directly in this group, in the order they were written. */
   readonly hosts: string[];
   readonly children: string[];
@@ -40,7 +42,7 @@ export class Inventory {
   group(name: string): InventoryGroup {
     let g = this.groups.get(name);
     if (!g) {
-      g = { name, vars: {}, hosts: [], children: [] };
+      g = { name, vars: {}, priority: 1, hosts: [], children: [] };
       this.groups.set(name, g);
     }
     return g;
@@ -113,7 +115,9 @@ export class Inventory {
     };
     for (const g of this.groups.values()) if (g.name !== 'all' && g.hosts.includes(host)) visit(g.name);
     const depths = new Map([...found].map((g) => [g, this.depth(g, [])]));
-    const sorted = [...found].sort((a, b) => (depths.get(a) ?? 0) - (depths.get(b) ?? 0) || (a < b ? -1 : a > b ? 1 : 0));
+    // sort_groups: by depth, then ansible_group_priority, then name.
+    const priority = (g: string): number => this.groups.get(g)?.priority ?? 1;
+    const sorted = [...found].sort((a, b) => (depths.get(a) ?? 0) - (depths.get(b) ?? 0) || priority(a) - priority(b) || (a < b ? -1 : a > b ? 1 : 0));
     // Membership is fixed once loading is done (finish() has run), so it is computed once per host.
     if (this.finished) this.groupsOfHostCache.set(host, sorted);
     return sorted;
@@ -161,6 +165,13 @@ export class Inventory {
     const hosts = [...found];
     if (this.finished) this.groupOrderCache.set(group, hosts);
     return hosts;
+  }
+
+  /** A variable of a group from the inventory source; ansible_group_priority is the group's priority, not a variable (as Group.set_variable). */
+  setGroupVar(group: string, key: string, value: unknown): void {
+    const g = this.group(group);
+    if (key === 'ansible_group_priority') g.priority = Number.parseInt(String(value), 10) || 0;
+    else g.vars[key] = value;
   }
 
   addVarsDir(dir: VarsDir): void {

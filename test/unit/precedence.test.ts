@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { precedenceLayers, roleLayers, type VariableSources } from '../../src/engine/precedence.js';
 import { Variables } from '../../src/engine/variables.js';
+import { readIniInventory } from '../../src/inventory/ini-format.js';
 import { Inventory } from '../../src/inventory/model.js';
 import type { Play, RoleRun } from '../../src/playbook/model.js';
 import { Templar } from '../../src/template/templar.js';
@@ -81,5 +82,14 @@ describe('magic variables (checked with ansible-playbook)', () => {
     assert.equal(vars['ansible_managed'], 'mine', 'ansible_managed is a default a play may change');
     assert.deepEqual([vars['ansible_play_hosts_all'], vars['ansible_play_hosts'], vars['play_hosts'], vars['ansible_play_name']], [['d1', 'w1'], ['d1'], ['d1'], 'P']);
     assert.deepEqual([vars['role_name'], vars['role_path'], vars['playbook_dir'], vars['ansible_play_role_names']], ['web', 'roles/web', '/pb', ['web']]);
+  });
+});
+
+describe('ansible_group_priority (checked with ansible-inventory --host)', () => {
+  test("among groups of one depth the higher priority's vars win; it is the group's priority, not a variable", () => {
+    const inv = new Inventory();
+    readIniInventory(inv, '[a]\nh1\n[b]\nh1\n[a:vars]\nx=from_a\nansible_group_priority=10\n[b:vars]\nx=from_b\n', 'prio.ini');
+    inv.finish();
+    assert.deepEqual(inv.varsOfHost('h1'), { x: 'from_a' });
   });
 });
