@@ -11,9 +11,9 @@ import { type Condition, type Task, taskTitle } from '../playbook/model.js';
 import type { Templar } from '../template/templar.js';
 import type { Vars } from '../util/data.js';
 import { extendVars } from './lazy-vars.js';
-import { setFactValues } from './set-fact.js';
 import { emptyLoopResult, itemResultFields, itemVars, loopResult, loopStatus, withItems } from './loop-results.js';
 import type { HostResult } from './reporter.js';
+import { setFactValues } from './set-fact.js';
 import type { TaskStatus } from './stats.js';
 
 export interface TaskRun {
@@ -151,10 +151,9 @@ async function runOnce(run: TaskRun, vars: Vars): Promise<OneResult> {
     ...(moduleResult.msg !== undefined ? { msg: moduleResult.msg } : {}),
   };
   const scope = task.register ? extendVars(vars, { [task.register]: result }) : vars;
-  if (task.changedWhen) result['changed'] = conditionsHold(task.changedWhen, scope, task);
-  if (task.failedWhen) {
-    result['failed_when_result'] = result['failed'] = conditionsHold(task.failedWhen, scope, task);
-  }
+  // As TaskExecutor: a result the module skipped is not judged by changed_when/failed_when.
+  if (task.changedWhen && !moduleResult.skipped) result['changed'] = conditionsHold(task.changedWhen, scope, task);
+  if (task.failedWhen && !moduleResult.skipped) result['failed_when_result'] = result['failed'] = conditionsHold(task.failedWhen, scope, task);
   const status: TaskStatus = result['failed'] ? 'failed' : result['skipped'] ? 'skipped' : result['changed'] ? 'changed' : 'ok';
   return { status, result, facts: moduleResult.facts, diff: moduleResult.diff };
 }
