@@ -1,20 +1,22 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type Become, BecomeError, type Connection, type ExecResult, TransferTimeoutError, UnreachableError } from '../connection/connection.js';
+import { type Become, BecomeError, type Connection, type ExecOptions, type ExecResult, TransferTimeoutError, UnreachableError } from '../connection/connection.js';
 import { ConfigError, formatPosition } from '../errors.js';
 import { evaluateCondition, ExpressionError } from '../expr/expression.js';
 import { positionOf } from '../config/yaml.js';
-import { normalizeArgs } from '../modules/args.js';
 import { getModule } from '../modules/registry.js';
-import type { DataOptions, ModuleContext, ModuleResult } from '../modules/types.js';
+import { type ActionContext, type ActionModule, type LocalContext, ModuleFailure, type ModuleResult, type PlannerModule } from '../modules/types.js';
+import { validateArgs } from '../modules/validate-args.js';
 import { findFile } from '../playbook/find-file.js';
 import { type Condition, type Task, taskTitle } from '../playbook/model.js';
 import type { Templar } from '../template/templar.js';
 import type { Vars } from '../util/data.js';
+import { applyPlan, type PlanTarget } from './apply-plan.js';
 import { extendVars } from './lazy-vars.js';
 import { emptyLoopResult, itemResultFields, itemVars, loopResult, loopStatus, withItems } from './loop-results.js';
 import type { HostResult } from './reporter.js';
 import { setFactValues } from './set-fact.js';
 import type { TaskStatus } from './stats.js';
+import { gatherTaskFacts } from './task-facts.js';
 
 export interface TaskRun {
   readonly task: Task;
@@ -131,15 +133,22 @@ interface OneResult {
 async function runOnce(run: TaskRun, vars: Vars): Promise<OneResult> {
   const { task } = run;
   const module = getModule(task.module);
-  const raw = module.spec.rawParams ?? [];
+  const raw: readonly string[] = module.schema.rawArgs ?? [];
   const where = `task "${taskTitle(task)}"`;
   const rendered: Vars = {};
   for (const [key, value] of Object.entries(task.args)) {
     rendered[key] = raw.includes(key) ? value : run.templar.renderDeep(value, vars, positionOf(task.args, key) ?? task.at, where);
   }
-  const args = normalizeArgs(module.spec, rendered, task.at, true);
-  const connection = module.spec.controllerOnly ? undefined : await run.connect();
-  const ran: ModuleResult = await module.run(moduleContext(run, vars, connection), args);
+  const args = validateArgs(module.name, module.schema, rendered, task.at, true);
+  const controllerOnly = module.kind === 'action' && module.controllerOnly;
+  const host = hostAccess(run, vars, controllerOnly ? undefined : await run.connect());
+  let ran: ModuleResult;
+  try {
+    ran = module.kind === 'planner' ? await runPlanner(module, args, run, vars, host) : await runAction(module, args, run, vars, host);
+  } catch (err) {
+    if (!(err instanceof ModuleFailure)) throw err;
+    ran = { changed: false, failed: true, msg: err.message, data: err.data };
+  }
   // set_fact's facts are typed as Ansible's set_fact action types them ("yes" is true).
   const moduleResult: ModuleResult = ran.facts ? { ...ran, facts: setFactValues(ran.facts), data: { ...ran.data, ansible_facts: setFactValues(ran.facts) } } : ran;
   const result: Vars = {
@@ -158,8 +167,58 @@ async function runOnce(run: TaskRun, vars: Vars): Promise<OneResult> {
   return { status, result, facts: moduleResult.facts, diff: moduleResult.diff };
 }
 
-/** What a module sees of the host: scripts and files with the task's become and time limit. */
-function moduleContext(run: TaskRun, vars: Vars, connection: Connection | undefined): ModuleContext {
+/**
+ * A planner: controller inputs, then its facts in one round trip, then its plan; the plan is
+ * applied unless in check mode, and `changed` is whether it has any change.
+ */
+async function runPlanner(module: PlannerModule, args: Vars, run: TaskRun, vars: Vars, host: HostAccess): Promise<ModuleResult> {
+  const { task } = run;
+  const check = task.checkMode ?? run.check;
+  const diff = task.diff ?? run.diff;
+  const context: LocalContext = { at: task.at, templar: run.templar, vars, diff, findFile: (kind, name) => findFile(task.searchDirs, kind, name) };
+  const local = module.local(args, context);
+  const facts = await gatherTaskFacts(module.facts(args, local, context), host.exec, new Map());
+  const plan = module.plan(args, facts, local);
+  if (plan.failed !== undefined) return { changed: false, failed: true, msg: plan.failed, ...(plan.result ? { data: plan.result } : {}) };
+  const changed = plan.changes.length > 0;
+  if (changed && !check) {
+    const error = await applyPlan(plan, host);
+    if (error !== undefined) return { changed: false, failed: true, msg: error, ...(plan.result ? { data: plan.result } : {}) };
+  }
+  return {
+    changed,
+    ...(plan.msg ? { msg: plan.msg } : {}),
+    ...(plan.result ? { data: plan.result } : {}),
+    ...(diff && changed && plan.diff?.length ? { diff: plan.diff } : {}),
+  };
+}
+
+/** An action: its facts (creates/removes), then it runs with the narrow context. */
+async function runAction(module: ActionModule, args: Vars, run: TaskRun, vars: Vars, host: HostAccess): Promise<ModuleResult> {
+  const { task } = run;
+  const facts = module.facts ? await gatherTaskFacts(module.facts(args), host.exec, new Map()) : {};
+  const context: ActionContext = {
+    host: run.host,
+    vars,
+    check: task.checkMode ?? run.check,
+    diff: task.diff ?? run.diff,
+    at: task.at,
+    exec: async (script, options = {}) => {
+      const r = await host.command(script, options);
+      return { rc: r.rc, stdout: r.stdout.toString('utf8'), stderr: r.stderr.toString('utf8') };
+    },
+  };
+  return module.run(context, args, facts);
+}
+
+/** `exec` runs provision's own scripts (facts, plan scripts) inline; `command` a user's, isolated. */
+interface HostAccess extends PlanTarget {
+  command(script: string, options: Pick<ExecOptions, 'stdin' | 'env'>): Promise<ExecResult>;
+}
+
+/** What a task may do on its host: scripts and files with the task's become and time limit. */
+/** `vars`: the task's (a loop item's) variables, for become. */
+function hostAccess(run: TaskRun, vars: Vars, connection: Connection | undefined): HostAccess {
   const { task } = run;
   const deadline = run.timeoutMs > 0 ? Date.now() + run.timeoutMs : undefined;
   const seconds = run.timeoutMs / 1000;
@@ -174,35 +233,29 @@ function moduleContext(run: TaskRun, vars: Vars, connection: Connection | undefi
       `The ${task.module} action failed to execute in the expected time frame (${seconds}) and was terminated: timed out after ${seconds} s` +
         (killError ? ` (its processes could not be killed and may still run: ${killError})` : ''),
     );
-  const exec = async (script: string, options: DataOptions = {}): Promise<ExecResult> => {
+  const timeLeft = (): number => {
     const left = deadline === undefined ? 0 : deadline - Date.now();
     if (deadline !== undefined && left <= 0) throw timedOut();
-    const r = await host().exec(script, { ...options, ...become, timeoutMs: left });
+    return left;
+  };
+  const exec = async (script: string, options: Pick<ExecOptions, 'stdin' | 'env' | 'inline'>): Promise<ExecResult> => {
+    const r = await host().exec(script, { ...options, ...become, timeoutMs: timeLeft() });
     if (r.timedOut) throw timedOut(r.killError);
     return r;
   };
   return {
-    host: run.host,
-    vars,
-    check: task.checkMode ?? run.check,
-    diff: task.diff ?? run.diff,
-    templar: run.templar,
-    at: task.at,
-    exec,
-    run: async (script, options) => {
-      const r = await exec(script, options);
-      return { rc: r.rc, stdout: r.stdout.toString('utf8'), stderr: r.stderr.toString('utf8') };
-    },
+    command: exec,
+    exec: (script) => exec(script, { inline: true }),
     put: async (path, bytes, attributes) => {
-      const left = deadline === undefined ? 0 : deadline - Date.now();
-      if (deadline !== undefined && left <= 0) throw timedOut();
       try {
-        await host().put(path, bytes, { ...attributes, ...become, timeoutMs: left });
+        await host().put(path, bytes, { ...attributes, ...become, timeoutMs: timeLeft() });
+        return undefined;
       } catch (err) {
-        throw err instanceof TransferTimeoutError ? timedOut() : err;
+        if (err instanceof TransferTimeoutError) throw timedOut();
+        if (err instanceof UnreachableError || err instanceof BecomeError || err instanceof TaskTimeoutError) throw err;
+        return (err as Error).message;
       }
     },
-    findFile: (kind, name) => findFile(task.searchDirs, kind, name),
   };
 }
 

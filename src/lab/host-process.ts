@@ -1,15 +1,16 @@
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, openSync, readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
+import { DROP_MACHINE_WIDE } from './capabilities.js';
 import { labPaths } from './state.js';
 import type { LabHostPlan } from './plan.js';
 
 /**
  * Runs as PID 1 of the host's new PID, mount and UTS namespaces, inside its network namespace:
  * configures eth1, mounts the overlay root with its own /proc, /sys, /dev and /run, hides the
- * lab's directory, pivots into the root and becomes sshd.
+ * lab's directory, pivots into the root and becomes sshd, without the machine-wide capabilities.
  */
 const HOST_INIT = String.raw`set -eu
-root=$1 upper=$2 work=$3 name=$4 cidr=$5 labdir=$6
+root=$1 upper=$2 work=$3 name=$4 cidr=$5 labdir=$6 caps=$7
 echo 1 > /proc/sys/net/ipv6/conf/all/disable_ipv6
 ip link set lo up
 ip addr add "$cidr" dev eth1
@@ -35,7 +36,7 @@ cd "$root"
 pivot_root . .
 umount -l .
 cd /
-exec /usr/sbin/sshd -D -e
+exec setpriv --bounding-set="$caps" -- /usr/sbin/sshd -D -e
 `;
 
 /** Starts one lab host and returns the PID of `unshare`, the process that waits on its init. */
@@ -65,6 +66,7 @@ export function startHost(labDir: string, host: LabHostPlan): number {
       host.name,
       `${host.address}/${host.prefix}`,
       labDir,
+      DROP_MACHINE_WIDE,
     ],
     { detached: true, stdio: ['ignore', log, log] },
   );

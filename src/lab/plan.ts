@@ -3,8 +3,18 @@ import { LabError } from '../errors.js';
 import { explicitAddress } from '../inventory/host-settings.js';
 import type { Inventory } from '../inventory/model.js';
 
+/**
+ * What a lab host is: `sshd` (sshd as the namespace's init: starts in milliseconds, for scale
+ * runs) or `booted` (systemd as PID 1, with ssh, docker, networking…: a small Debian server).
+ */
+export type HostKind = 'sshd' | 'booted';
+export const HOST_KINDS: readonly HostKind[] = ['sshd', 'booted'];
+
 export interface LabHostPlan {
   readonly name: string;
+  readonly kind: HostKind;
+  /** Units a booted host runs besides the lab's allowlist (`lab_units`). */
+  readonly units: readonly string[];
   readonly index: number;
   readonly address: string;
   readonly prefix: number;
@@ -25,15 +35,22 @@ const WIDEST_PREFIX = 16;
 /**
  * Which inventory hosts become lab hosts (those with an IPv4 `ansible_host`) and the one network
  * they share: `lab_network` if the inventory sets it, else the smallest CIDR holding them all.
+ * A host's kind is its `lab_host_kind` (host or group var), else `defaultKind` (`lab up --kind`).
  */
-export function planLab(inventory: Inventory, id: string): LabPlan {
-  const hosts: { name: string; address: string; controller: boolean }[] = [];
+export function planLab(inventory: Inventory, id: string, defaultKind: HostKind = 'sshd'): LabPlan {
+  const hosts: { name: string; address: string; controller: boolean; kind: HostKind; units: string[] }[] = [];
   const controllers = new Set(inventory.hostsOfGroup('management'));
   for (const name of inventory.hosts.keys()) {
     const vars = inventory.varsOfHost(name);
     const address = explicitAddress(vars);
     if (address === undefined || !Validator.isValidIPv4String(address)[0]) continue;
-    hosts.push({ name, address, controller: vars['lab_controller'] === true || controllers.has(name) });
+    hosts.push({
+      name,
+      address,
+      controller: vars['lab_controller'] === true || controllers.has(name),
+      kind: hostKindOf(name, vars['lab_host_kind'], defaultKind),
+      units: unitsOf(name, vars['lab_units']),
+    });
   }
   if (hosts.length === 0) throw new LabError('the inventory has no host with an IPv4 ansible_host: nothing to put in the lab');
   const seen = new Map<string, string>();
@@ -58,6 +75,8 @@ export function planLab(inventory: Inventory, id: string): LabPlan {
     switchNetns: `plab-${id}-sw`,
     hosts: hosts.map((h, index) => ({
       name: h.name,
+      kind: h.kind,
+      units: h.units,
       index,
       address: h.address,
       prefix,
@@ -65,6 +84,25 @@ export function planLab(inventory: Inventory, id: string): LabPlan {
       controller: h.name === firstController,
     })),
   };
+}
+
+function hostKindOf(host: string, value: unknown, defaultKind: HostKind): HostKind {
+  if (value === undefined || value === null) return defaultKind;
+  if (HOST_KINDS.includes(value as HostKind)) return value as HostKind;
+  throw new LabError(`host ${host}: lab_host_kind is ${JSON.stringify(value)}; it must be ${HOST_KINDS.join(' or ')}`);
+}
+
+const UNIT_NAME = /^[A-Za-z0-9:_.@-]+\.(service|socket|timer|target|path|mount)$/;
+
+function unitsOf(host: string, value: unknown): string[] {
+  if (value === undefined || value === null) return [];
+  const list = Array.isArray(value) ? value : [value];
+  for (const unit of list) {
+    if (typeof unit !== 'string' || !UNIT_NAME.test(unit)) {
+      throw new LabError(`host ${host}: lab_units entry ${JSON.stringify(unit)} is not a unit name such as nginx.service`);
+    }
+  }
+  return list as string[];
 }
 
 function parseNetwork(cidr: string): IPv4CidrRange {

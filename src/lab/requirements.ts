@@ -42,3 +42,40 @@ export function assertLabSupported(): void {
   const reason = labUnsupportedReason();
   if (reason) throw new LabError(reason);
 }
+
+/** Programs booted hosts run (they see the machine's files through their overlay root). */
+const BOOTED_NEEDED: Record<string, string> = {
+  '/lib/systemd/systemd': 'systemd',
+  '/usr/sbin/sshd': 'openssh-server',
+  '/usr/sbin/dockerd': 'docker.io',
+  '/usr/bin/containerd': 'containerd',
+  '/sbin/ifup': 'ifupdown',
+  '/usr/bin/dbus-daemon': 'dbus',
+  '/usr/sbin/cron': 'cron',
+  '/bin/busybox': 'busybox-static',
+  '/usr/bin/dpkg-deb': 'dpkg',
+};
+
+/** Why booted hosts cannot run here, or undefined when they can. */
+export function bootedUnsupportedReason(): string | undefined {
+  const base = labUnsupportedReason();
+  if (base) return base;
+  const missing = Object.keys(BOOTED_NEEDED).filter((path) => {
+    try {
+      accessSync(path, constants.X_OK);
+      return false;
+    } catch {
+      return true;
+    }
+  });
+  if (missing.length > 0) {
+    const packages = [...new Set(missing.map((p) => BOOTED_NEEDED[p]))].join(' ');
+    return `booted lab hosts need ${missing.join(', ')}: run scripts/setup.sh, or apt-get install ${packages}`;
+  }
+  return undefined;
+}
+
+export function assertBootedSupported(): void {
+  const reason = bootedUnsupportedReason();
+  if (reason) throw new LabError(reason);
+}

@@ -31,13 +31,7 @@ export async function prepareHostRoot(labDir: string, host: LabHostPlan, account
   mkdirSync(paths.work(host.name), { recursive: true });
   mkdirSync(paths.root(host.name), { recursive: true });
   mkdirSync(upper, { recursive: true });
-  const put = (path: string, content: string, mode: number, uid = 0, gid = 0): void => {
-    const target = join(upper, path);
-    mirrorParents(upper, dirname(path));
-    writeFileSync(target, content, { mode });
-    chmodSync(target, mode);
-    chownSync(target, uid, gid);
-  };
+  const put = (path: string, content: string, mode: number, uid = 0, gid = 0): void => putFile(upper, path, content, mode, uid, gid);
   const like = (path: string): { mode: number; uid: number; gid: number } => {
     const s = statSync(path);
     return { mode: s.mode & 0o7777, uid: s.uid, gid: s.gid };
@@ -71,8 +65,17 @@ export async function prepareHostRoot(labDir: string, host: LabHostPlan, account
   return readFileSync(`${key}.pub`, 'utf8').trim();
 }
 
+/** Writes a file into an upper layer (its parents made as on the machine) with mode and owner. */
+export function putFile(upper: string, path: string, content: string, mode: number, uid = 0, gid = 0): void {
+  const target = join(upper, path);
+  mirrorParents(upper, dirname(path));
+  writeFileSync(target, content, { mode });
+  chmodSync(target, mode);
+  chownSync(target, uid, gid);
+}
+
 /** Creates each parent directory in the upper layer with the mode and owner it has on the machine. */
-function mirrorParents(upper: string, relative: string): void {
+export function mirrorParents(upper: string, relative: string): void {
   let current = upper;
   for (const part of relative.split('/').filter(Boolean)) {
     const machinePath = join(current.slice(upper.length) || '/', part);

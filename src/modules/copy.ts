@@ -1,48 +1,47 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { ConfigError } from '../errors.js';
 import { hasTemplate } from '../template/templar.js';
-import type { Vars } from '../util/data.js';
-import { ATTRIBUTE_PARAMS, wantedAttributes } from './attributes.js';
-import { ensureFileContent, wantsAttributes } from './file-content.js';
-import { readRemoteFile } from './remote-file.js';
-import type { Module, ModuleContext, ModuleResult } from './types.js';
+import { defineModule } from './define.js';
+import { placement, placementFacts, planPlacement } from './file-placement.js';
+import { pythonJsonDumps } from './python-json.js';
+import { FILE_ATTRIBUTE_ARGS, UNIMPLEMENTED_FILE_ARGS } from './schema.js';
+import { ModuleFailure } from './types.js';
 
-/** Writes `content` (or the bytes of a controller file) to `dest` unless it already holds them. */
-export async function placeFile(ctx: ModuleContext, args: Vars, content: Buffer, source?: string): Promise<ModuleResult> {
-  let dest = String(args['dest']);
-  if (source && dest.endsWith('/')) dest += basename(source);
-  const withAttributes = wantsAttributes(wantedAttributes(args));
-  let current = await readRemoteFile(ctx, dest, true, withAttributes);
-  if (current.type === 'directory' && source) {
-    dest = `${dest.replace(/\/$/, '')}/${basename(source)}`;
-    current = await readRemoteFile(ctx, dest, true, withAttributes);
-  }
-  if (args['force'] === false && current.type !== 'absent') return { changed: false, data: { dest } };
-  return ensureFileContent(ctx, dest, content, wantedAttributes(args), current);
-}
-
-export const copyModule: Module = {
-  spec: {
-    name: 'copy',
-    params: { src: { type: 'str' }, content: { type: 'raw' }, dest: { type: 'str', required: true }, force: { type: 'bool', default: true }, ...ATTRIBUTE_PARAMS },
-    oneOf: [['src', 'content']],
+export const copyModule = defineModule({
+  name: 'copy',
+  description: 'Places a file from the controller (`src`) or given text (`content`) on the host, unless it already holds those bytes (compared by SHA-1 on the host).',
+  args: {
+    args: {
+      src: { type: 'path', description: 'A file on the controller, looked up in files/ beside the role, the playbook and the project. Directories are not supported.' },
+      content: { type: 'raw', description: 'The text to write. A mapping or a list is written as JSON, as Python\'s json.dumps writes it.' },
+      dest: { type: 'path', required: true, description: 'Where the file goes. Ending in "/" (with src) or naming a directory: the file goes inside it under the source\'s name.' },
+      force: { type: 'bool', default: true, description: 'Replace a file whose content differs; with false, only create a missing one.' },
+      follow: { type: 'bool', default: false, description: 'When dest is a link, write through it to its target instead of replacing the link.' },
+      ...FILE_ATTRIBUTE_ARGS,
+    },
+    notImplemented: ['backup', 'validate', 'directory_mode', 'remote_src', 'local_follow', 'checksum', 'decrypt', ...UNIMPLEMENTED_FILE_ARGS],
+    mutuallyExclusive: [['src', 'content']],
+    requiredOneOf: [['src', 'content']],
   },
   validate(args, context) {
     const src = args['src'];
-    if (typeof src === 'string' && !hasTemplate(src) && !context.findFile('files', src)) {
-      throw new ConfigError(`copy: src file not found: ${src} (looked in files/ beside the role, the playbook and the project)`, context.at);
-    }
+    if (typeof src !== 'string' || hasTemplate(src)) return;
+    const path = context.findFile('files', src);
+    if (!path) throw new ConfigError(`copy: src file not found: ${src} (looked in files/ beside the role, the playbook and the project)`, context.at);
+    if (statSync(path).isDirectory()) throw new ConfigError(`copy: src ${src} is a directory; copying directories is not supported by provision`, context.at);
   },
-  async run(ctx, args) {
-    if (args['content'] !== undefined) {
-      const content = args['content'];
-      const text = typeof content === 'string' ? content : JSON.stringify(content);
-      return placeFile(ctx, args, Buffer.from(text));
+  local(args, context) {
+    if (args.content !== undefined && args.content !== null) {
+      const text = typeof args.content === 'string' ? args.content : pythonJsonDumps(args.content);
+      return placement(Buffer.from(text), true);
     }
-    const src = String(args['src']);
-    const path = ctx.findFile('files', src);
-    if (!path) return { changed: false, failed: true, msg: `could not find src=${src}` };
-    return placeFile(ctx, args, readFileSync(path), src);
+    const src = String(args.src);
+    const path = context.findFile('files', src);
+    if (!path) throw new ModuleFailure(`could not find src=${src}`);
+    if (statSync(path).isDirectory()) throw new ModuleFailure(`src ${src} is a directory; copying directories is not supported by provision`);
+    return placement(readFileSync(path), false, basename(src));
   },
-};
+  facts: (args, local, context) => placementFacts(args, local, context.diff),
+  plan: (args, facts, local) => planPlacement(args, facts, local),
+});

@@ -1,52 +1,154 @@
-import { shellQuote } from '../util/shlex.js';
-import { ATTRIBUTE_PARAMS, wantedAttributes } from './attributes.js';
+import { posix } from 'node:path';
 import { attributeCommands } from '../connection/file-transfer.js';
-import { attributeChanges, readRemoteFile } from './remote-file.js';
-import type { Module } from './types.js';
+import { shellQuote } from '../util/shlex.js';
+import { defineModule } from './define.js';
+import { resolveMode } from './file-mode.js';
+import { attributeChanges, hasChanges, setAttributes, type WantedAttributes, wantedAttributes, wantsAttributes } from './file-attributes.js';
+import { existsFollowing, type FileState, fileFact } from './facts/file.js';
+import { type Change, failure, noChange, type Plan } from './plan.js';
+import { FILE_ATTRIBUTE_ARGS, UNIMPLEMENTED_FILE_ARGS } from './schema.js';
 
-/** `file`: directories, links, touch, absent, and mode/owner/group of what is there. */
-export const fileModule: Module = {
-  spec: {
-    name: 'file',
-    params: {
-      path: { type: 'str', required: true, aliases: ['dest', 'name'] },
-      state: { type: 'str', choices: ['file', 'directory', 'touch', 'absent', 'link'] },
-      src: { type: 'str' },
-      ...ATTRIBUTE_PARAMS,
+const STATES = ['file', 'directory', 'touch', 'absent', 'link'] as const;
+type State = (typeof STATES)[number];
+
+/** Where a link's relative src is looked up: beside the link, or inside a directory it replaces. */
+function linkSource(path: string, src: string, inside: boolean): string {
+  return src.startsWith('/') ? src : posix.join(inside ? path : posix.dirname(path), src);
+}
+
+/** Ansible's file module: directories (with their missing parents), links, touch, absent, attributes. */
+export const fileModule = defineModule({
+  name: 'file',
+  description: 'Makes a path a directory, a symbolic link, an empty file or nothing, and sets its mode and owner.',
+  args: {
+    args: {
+      path: { type: 'path', required: true, aliases: ['dest', 'name'], description: 'The path to manage.' },
+      state: { type: 'str', choices: STATES, description: 'What the path must be; by default what it is now (or file). `hard` links are not supported.' },
+      src: { type: 'path', description: 'The target of a link (state=link); relative to the link\'s directory.' },
+      force: { type: 'bool', default: false, description: 'With state=link: replace an existing file or empty directory by the link, and link to a target that does not exist.' },
+      follow: { type: 'bool', default: true, description: 'When path is a link, set mode and owner on (and make directories at) its target.' },
+      ...FILE_ATTRIBUTE_ARGS,
     },
+    notImplemented: ['recurse', 'modification_time', 'modification_time_format', 'access_time', 'access_time_format', ...UNIMPLEMENTED_FILE_ARGS],
   },
-  async run(ctx, args) {
-    const path = String(args['path']);
-    const q = shellQuote(path);
-    const current = await readRemoteFile(ctx, path, false);
-    const state = String(args['state'] ?? (current.type === 'absent' ? 'file' : current.type === 'directory' ? 'directory' : 'file'));
-    const data = { path, state };
-    const apply = async (script: string): Promise<string | undefined> => {
-      if (ctx.check || !script) return undefined;
-      const r = await ctx.run(`set -e\n${script}`, { inline: true });
-      return r.rc === 0 ? undefined : r.stderr.trim() || `exit ${r.rc}`;
+  facts(args) {
+    const attributes = wantsAttributes(wantedAttributes(args));
+    // Where a link's src is looked up matters only for links: other states read one path.
+    const link = args.state === 'link';
+    const src = args.src ?? '';
+    return {
+      path: fileFact(args.path, { attributes, follow: args.follow, entries: link, ancestor: args.state === 'directory' }),
+      srcBeside: link ? fileFact(linkSource(args.path, src, false), { attributes, follow: true }) : undefined,
+      srcInside: link ? fileFact(linkSource(args.path, src, true), { attributes, follow: true }) : undefined,
     };
-    if (state === 'absent') {
-      if (current.type === 'absent') return { changed: false, data };
-      const error = await apply(`rm -rf -- ${q}`);
-      return error ? { changed: false, failed: true, msg: error } : { changed: true, data };
-    }
-    if (state === 'link') {
-      if (typeof args['src'] !== 'string') return { changed: false, failed: true, msg: 'src is required for state=link' };
-      const target = (await ctx.run(`readlink -- ${q}`, { inline: true })).stdout.trim();
-      if (current.type === 'link' && target === args['src']) return { changed: false, data };
-      const error = await apply(`ln -sfn -- ${shellQuote(args['src'])} ${q}`);
-      return error ? { changed: false, failed: true, msg: error } : { changed: true, data };
-    }
-    if (state === 'file' && current.type === 'absent') return { changed: false, failed: true, msg: `file (${path}) is absent, cannot continue` };
-    if (state === 'directory' && current.type !== 'absent' && current.type !== 'directory') {
-      return { changed: false, failed: true, msg: `${path} already exists as a ${current.type}` };
-    }
-    const creates = current.type === 'absent' ? (state === 'directory' ? `mkdir -p -- ${q}` : `touch -- ${q}`) : state === 'touch' ? `touch -- ${q}` : '';
-    const attrs = attributeChanges(current.type === 'absent' ? { ...current, type: state === 'directory' ? 'directory' : 'file', mode: state === 'directory' ? 0o755 : 0o644 } : current, wantedAttributes(args));
-    const commands = [creates, ...attributeCommands(q, attrs)].filter(Boolean);
-    if (commands.length === 0) return { changed: false, data };
-    const error = await apply(commands.join('\n'));
-    return error ? { changed: false, failed: true, msg: error } : { changed: true, data };
   },
-};
+  plan(args, facts): Plan {
+    const current = facts.path;
+    const prev = current.type === 'other' ? 'file' : current.type;
+    const state: State = args.state ?? (prev === 'absent' ? 'file' : prev);
+    if (args.src !== undefined && state !== 'link') return failure("src option requires state to be 'link' or 'hard'", { path: args.path });
+    const want = wantedAttributes(args);
+    const followed = args.follow && current.type === 'link' && current.resolved ? current.resolved : current;
+    switch (state) {
+      case 'absent':
+        return planAbsent(current);
+      case 'file':
+        if (followed.type !== 'file' && followed.type !== 'other') return failure(`file (${followed.path}) is ${followed.type}, cannot continue`, { path: followed.path, state: followed.type });
+        return attributesOnly(followed, want, { path: followed.path, state: 'file' });
+      case 'touch':
+        return planTouch(current, want);
+      case 'directory':
+        return planDirectory(followed, want);
+      case 'link':
+        return planLink(args, facts, want);
+    }
+  },
+});
+
+function attributesOnly(current: FileState, want: WantedAttributes, result: Record<string, unknown>): Plan {
+  const attrs = wantsAttributes(want) ? attributeChanges(current, want) : {};
+  return { changes: hasChanges(attrs) ? [setAttributes(current.path, attrs)] : [], result };
+}
+
+function planAbsent(current: FileState): Plan {
+  const result = { path: current.path, state: 'absent' };
+  if (current.type === 'absent') return noChange(result);
+  const rm = current.type === 'directory' ? 'rm -rf' : 'rm -f';
+  return { changes: [{ kind: 'script', what: `remove ${current.type} ${current.path}`, script: `${rm} -- ${shellQuote(current.path)}` }], result };
+}
+
+/** Ansible's touch always reports a change (it sets the times to now). */
+function planTouch(current: FileState, want: WantedAttributes): Plan {
+  const q = shellQuote(current.path);
+  const base = current.type === 'absent' ? { type: 'file' as const, mode: 0o644 } : current;
+  const attrs = wantsAttributes(want) ? attributeChanges(base, want) : {};
+  const script = [`touch -- ${q}`, ...attributeCommands(q, attrs)].join('\n');
+  return { changes: [{ kind: 'script', what: `${current.type === 'absent' ? 'create' : 'touch'} ${current.path}`, script }], result: { dest: current.path } };
+}
+
+/** mkdir for the path and every missing parent, each given the task's mode and owner (as Ansible does). */
+function planDirectory(current: FileState, want: WantedAttributes): Plan {
+  const result = { path: current.path, state: 'directory' };
+  if (current.type === 'directory') return attributesOnly(current, want, result);
+  if (current.type !== 'absent') return failure(`${current.path} already exists as a ${current.type === 'other' ? 'file' : current.type}`, { path: current.path });
+  const levels = current.ancestor?.levels ?? 1;
+  const missing: string[] = [];
+  let dir = current.path.replace(/(.)\/+$/, '$1');
+  for (let i = 0; i < levels; i++) {
+    missing.unshift(dir);
+    dir = posix.dirname(dir);
+  }
+  const attrs = wantsAttributes(want) ? attributeChanges({ type: 'directory' }, want) : {};
+  // A new directory's mode comes from the umask: set the wanted one whatever the default was.
+  if (want.mode !== undefined) attrs.mode = resolveMode(want.mode, 0o755, true);
+  const changes: Change[] = missing.map((d) => ({
+    kind: 'script',
+    what: `create directory ${d}`,
+    script: [`mkdir -- ${shellQuote(d)}`, ...attributeCommands(shellQuote(d), attrs)].join('\n'),
+  }));
+  return { changes, result };
+}
+
+function planLink(args: { path: string; src?: string | undefined; force: boolean; follow: boolean }, facts: { path: FileState; srcBeside?: FileState | undefined; srcInside?: FileState | undefined }, want: WantedAttributes): Plan {
+  const current = facts.path;
+  const prev = current.type === 'other' ? 'file' : current.type;
+  const path = args.path;
+  if (!args.follow && wantsAttributes(want)) return failure('mode, owner or group of the link itself (follow: false) is not implemented by provision', { path });
+  let src = args.src;
+  // No src: an existing link keeps its target (only its attributes are managed).
+  if (src === undefined && args.follow && current.type === 'link') src = current.linkTarget;
+  const inside = current.type === 'directory';
+  const source = (inside ? facts.srcInside : facts.srcBeside) ?? { path: linkSource(path, src ?? '', inside), type: 'absent' as const };
+  if (src !== undefined && !args.force && !existsFollowing(source)) {
+    return failure(`src file does not exist, use "force=yes" if you really want to create the link: ${linkSource(path, src, inside)}`, { path, src });
+  }
+  if (prev === 'directory') {
+    if (!args.force) return failure(`refusing to convert from directory to symlink for ${path}`, { path });
+    if (current.nonEmpty) return failure(`the directory ${path} is not empty, refusing to convert it`, { path });
+  } else if (prev === 'file' && !args.force) {
+    return failure(`refusing to convert from file to symlink for ${path}`, { path });
+  }
+  if (src === undefined) {
+    if (prev !== 'link') return failure('src is required for creating new symlinks');
+    return linkAttributes(current.resolved, want, [], { dest: path, src: current.linkTarget });
+  }
+  const result = { dest: path, src };
+  const changes: Change[] = [];
+  const q = shellQuote(path);
+  if (prev === 'absent') {
+    changes.push({ kind: 'script', what: `link ${path} -> ${src}`, script: `ln -s -- ${shellQuote(src)} ${q}` });
+  } else if (prev !== 'link' || current.linkTarget !== src) {
+    // Replaced atomically: a link made beside it, renamed over it (-T: never into a directory).
+    const tmp = shellQuote(`${posix.dirname(path)}/.provision-link-${posix.basename(path)}`);
+    const script = [...(prev === 'directory' ? [`rmdir -- ${q}`] : []), `rm -f -- ${tmp}`, `ln -s -- ${shellQuote(src)} ${tmp}`, `mv -T -f -- ${tmp} ${q}`].join('\n');
+    changes.push({ kind: 'script', what: `link ${path} -> ${src} (was ${prev === 'link' ? `-> ${current.linkTarget ?? '?'}` : `a ${prev}`})`, script });
+  }
+  // Attributes go to what the link points at, when it exists (Ansible warns and skips otherwise).
+  return linkAttributes(existsFollowing(source) ? (source.type === 'link' ? source.resolved : source) : undefined, want, changes, result);
+}
+
+function linkAttributes(target: FileState | undefined, want: WantedAttributes, changes: Change[], result: Record<string, unknown>): Plan {
+  if (!target || target.type === 'absent' || !wantsAttributes(want)) return { changes, result };
+  const attrs = attributeChanges(target, want);
+  return { changes: hasChanges(attrs) ? [...changes, setAttributes(target.path, attrs)] : changes, result };
+}

@@ -1,7 +1,8 @@
+import { expandMatch, pythonRegex, searchLine } from './python-regex.js';
+
 /**
- * lineinfile's edit, as Ansible's module does it: the last matching line is replaced (or the
- * first with `firstmatch`); with `backrefs` nothing is added when nothing matches; otherwise the
- * line goes after/before the last line matching `insertafter`/`insertbefore`, or at BOF/EOF.
+ * lineinfile's and blockinfile's edits, ported line for line from Ansible 2.14's modules so that
+ * their quirks are the same: pure text in, text and message out.
  */
 export interface LineEdit {
   readonly line?: string | undefined;
@@ -17,85 +18,128 @@ export interface LineEdit {
 export interface EditResult {
   readonly content: string;
   readonly msg: string;
+  readonly changed: boolean;
+  /** lineinfile state=absent: how many lines matched. */
+  readonly found?: number;
 }
 
-/** Python regex syntax the seed playbooks use, in JavaScript: named groups. */
-export function pythonRegex(source: string): RegExp {
-  return new RegExp(source.replace(/\(\?P<([A-Za-z_]\w*)>/g, '(?<$1>').replace(/\(\?P=([A-Za-z_]\w*)\)/g, '\\k<$1>'));
-}
-
-/** Python's match.expand: `\1`, `\g<1>`, `\g<name>`. */
-function expand(template: string, match: RegExpExecArray): string {
-  return template.replace(/\\(?:g<([^>]+)>|(\d+))/g, (_, name: string | undefined, num: string | undefined) => {
-    const key = name ?? num ?? '';
-    const value = /^\d+$/.test(key) ? match[Number(key)] : match.groups?.[key];
-    return value ?? '';
-  });
-}
-
-function splitLines(content: string): string[] {
+/** Python's readlines: each line keeps its "\n". */
+function readLines(content: string): string[] {
   return content.match(/[^\n]*\n|[^\n]+$/g) ?? [];
 }
 
-const stripEol = (l: string): string => l.replace(/\r?\n$/, '');
+const rstripEol = (l: string): string => l.replace(/[\r\n]+$/, '');
 
 export function editLines(content: string, edit: LineEdit): EditResult {
-  const lines = splitLines(content);
-  const regexp = edit.regexp !== undefined ? pythonRegex(edit.regexp) : undefined;
-  const matches = (l: string): RegExpExecArray | boolean | null => {
-    if (regexp) return regexp.exec(stripEol(l));
-    if (edit.searchString !== undefined) return stripEol(l).includes(edit.searchString);
-    return stripEol(l) === edit.line;
-  };
-  if (edit.state === 'absent') {
-    const kept = lines.filter((l) => !matches(l));
-    const removed = lines.length - kept.length;
-    return { content: kept.join(''), msg: removed ? `${removed} line(s) removed` : '' };
-  }
+  return edit.state === 'absent' ? removeLines(content, edit) : presentLine(content, edit);
+}
+
+function presentLine(content: string, edit: LineEdit): EditResult {
+  const lines = readLines(content);
   const line = edit.line ?? '';
-  const insertRegex = (pattern: string | undefined): RegExp | undefined =>
-    pattern !== undefined && pattern !== 'EOF' && pattern !== 'BOF' ? pythonRegex(pattern) : undefined;
-  const after = insertRegex(edit.insertafter);
-  const before = insertRegex(edit.insertbefore);
+  // Ansible's main(): with neither insertbefore nor insertafter, insertafter is EOF.
+  const insertafter = edit.insertafter === undefined && edit.insertbefore === undefined ? 'EOF' : edit.insertafter;
+  const insertbefore = edit.insertbefore;
+  const re = edit.regexp !== undefined ? pythonRegex(edit.regexp) : undefined;
+  const insertRe =
+    insertafter !== undefined && insertafter !== 'BOF' && insertafter !== 'EOF'
+      ? pythonRegex(insertafter)
+      : insertbefore !== undefined && insertbefore !== 'BOF'
+        ? pythonRegex(insertbefore)
+        : undefined;
   let found = -1;
-  let match: RegExpExecArray | boolean | null = null;
   let insertAt = -1;
-  for (let i = 0; i < lines.length; i++) {
-    const l = lines[i] as string;
-    const m = matches(l);
-    if (m) {
-      found = i;
-      match = m;
-      if (edit.firstmatch) break;
-    } else if (after?.test(stripEol(l))) {
-      insertAt = i + 1;
-      if (edit.firstmatch) break;
-    } else if (before?.test(stripEol(l))) {
-      insertAt = i;
-      if (edit.firstmatch) break;
+  let match: RegExpExecArray | true | undefined;
+  let exactLineMatch = false;
+  if (re) {
+    for (let i = 0; i < lines.length; i++) {
+      const m = searchLine(re, lines[i] as string);
+      if (m) {
+        found = i;
+        match = m;
+        if (edit.firstmatch) break;
+      }
     }
   }
+  if (edit.searchString !== undefined) {
+    for (let i = 0; i < lines.length; i++) {
+      if ((lines[i] as string).includes(edit.searchString)) {
+        found = i;
+        match = true;
+        if (edit.firstmatch) break;
+      }
+    }
+  }
+  if (!match) {
+    for (let i = 0; i < lines.length; i++) {
+      const current = lines[i] as string;
+      if (line === rstripEol(current)) {
+        found = i;
+        exactLineMatch = true;
+      } else if (insertRe && searchLine(insertRe, current)) {
+        if (insertafter) {
+          insertAt = i + 1;
+          if (edit.firstmatch) break;
+        }
+        if (insertbefore) {
+          insertAt = i;
+          if (edit.firstmatch) break;
+        }
+      }
+    }
+  }
+  const done = (msg: string): EditResult => ({ content: lines.join(''), msg, changed: msg !== '' });
+  const withEol = `${line}\n`;
   if (found !== -1) {
-    const newLine = `${edit.backrefs && match && typeof match === 'object' ? expand(line, match) : line}\n`;
-    if (lines[found] === newLine) return { content, msg: '' };
-    lines[found] = newLine;
-    return { content: lines.join(''), msg: 'line replaced' };
+    let newLine = edit.backrefs && typeof match === 'object' ? expandMatch(line, match) : line;
+    if (!newLine.endsWith('\n')) newLine += '\n';
+    if (edit.regexp === undefined && edit.searchString === undefined && match === undefined && !exactLineMatch) {
+      return done(''); // unreachable in Ansible too: found implies a match or the exact line
+    }
+    if (lines[found] !== newLine) {
+      lines[found] = newLine;
+      return done('line replaced');
+    }
+    return done('');
   }
-  if (edit.backrefs) return { content, msg: '' };
-  const withLine = `${line}\n`;
-  if (edit.insertbefore === 'BOF' || edit.insertafter === 'BOF') {
-    lines.unshift(withLine);
-  } else if (edit.insertafter === 'EOF' || insertAt === -1) {
-    if (lines.length > 0 && !(lines.at(-1) as string).endsWith('\n')) lines[lines.length - 1] += '\n';
-    lines.push(withLine);
-  } else if (after) {
-    if (insertAt < lines.length && stripEol(lines[insertAt] as string) === line) return { content, msg: '' };
-    lines.splice(insertAt, 0, withLine);
-  } else {
-    if (insertAt > 0 && stripEol(lines[insertAt - 1] as string) === line) return { content, msg: '' };
-    lines.splice(insertAt, 0, withLine);
+  if (edit.backrefs) return done('');
+  if (insertbefore === 'BOF' || insertafter === 'BOF') {
+    lines.unshift(withEol);
+    return done('line added');
   }
-  return { content: lines.join(''), msg: 'line added' };
+  if (insertafter === 'EOF' || insertAt === -1) {
+    const last = lines.at(-1);
+    if (last !== undefined && !/[\n\r]$/.test(last)) lines.push('\n');
+    lines.push(withEol);
+    return done('line added');
+  }
+  if (insertafter && insertAt !== -1) {
+    if (lines.length === insertAt) {
+      if (rstripEol(lines[insertAt - 1] as string) !== line) {
+        lines.push(withEol);
+        return done('line added');
+      }
+    } else if (line !== rstripEol(lines[insertAt] as string)) {
+      lines.splice(insertAt, 0, withEol);
+      return done('line added');
+    }
+    return done('');
+  }
+  lines.splice(insertAt, 0, withEol);
+  return done('line added');
+}
+
+function removeLines(content: string, edit: LineEdit): EditResult {
+  const re = edit.regexp !== undefined ? pythonRegex(edit.regexp) : undefined;
+  const matches = (l: string): boolean => {
+    if (re) return searchLine(re, l) !== null;
+    if (edit.searchString !== undefined) return l.includes(edit.searchString);
+    return edit.line === rstripEol(l);
+  };
+  const lines = readLines(content);
+  const kept = lines.filter((l) => !matches(l));
+  const found = lines.length - kept.length;
+  return { content: kept.join(''), msg: found > 0 ? `${found} line(s) removed` : '', changed: found > 0, found };
 }
 
 export interface BlockEdit {
@@ -108,40 +152,57 @@ export interface BlockEdit {
   readonly insertbefore?: string | undefined;
 }
 
-/** blockinfile's edit: replace the marked block, or insert it; an empty block removes it. */
-export function editBlock(content: string, edit: BlockEdit): EditResult {
-  const begin = edit.marker.replace('{mark}', edit.markerBegin);
-  const end = edit.marker.replace('{mark}', edit.markerEnd);
-  const lines = content === '' ? [] : content.replace(/\n$/, '').split('\n');
-  let start = -1;
-  let stop = -1;
-  lines.forEach((l, i) => {
-    if (l === begin) start = i;
-    if (l === end) stop = i;
-  });
-  const present = edit.state === 'present' && edit.block !== '';
-  const blockLines = present ? [begin, ...edit.block.replace(/\n$/, '').split('\n'), end] : [];
-  let at: number;
-  if (start === -1 || stop === -1) {
-    if (!present) return { content, msg: '' };
-    const pattern = edit.insertafter !== undefined && edit.insertafter !== 'EOF' ? edit.insertafter : edit.insertbefore !== undefined && edit.insertbefore !== 'BOF' ? edit.insertbefore : undefined;
-    at = edit.insertbefore === 'BOF' ? 0 : lines.length;
-    if (pattern !== undefined) {
-      const re = pythonRegex(pattern);
-      for (let i = lines.length - 1; i >= 0; i--) {
-        if (re.test(lines[i] as string)) {
-          at = edit.insertafter !== undefined ? i + 1 : i;
-          break;
-        }
-      }
-    }
-  } else {
-    const [from, to] = start < stop ? [start, stop] : [stop, start];
-    lines.splice(from, to - from + 1);
-    at = from;
+/**
+ * blockinfile's edit: replace the marked block, or insert it; an empty block removes it.
+ * `content` undefined: the file does not exist yet.
+ */
+export function editBlock(content: string | undefined, edit: BlockEdit): EditResult {
+  const lines = content === undefined ? [] : readLines(content);
+  const insertbefore = edit.insertbefore;
+  const insertafter = edit.insertafter === undefined && insertbefore === undefined ? 'EOF' : edit.insertafter;
+  const insertRe =
+    insertafter !== undefined && insertafter !== 'EOF' ? pythonRegex(insertafter) : insertbefore !== undefined && insertbefore !== 'BOF' ? pythonRegex(insertbefore) : undefined;
+  const marker0 = `${edit.marker.replaceAll('{mark}', edit.markerBegin)}\n`;
+  const marker1 = `${edit.marker.replaceAll('{mark}', edit.markerEnd)}\n`;
+  let blockLines: string[] = [];
+  if (edit.state === 'present' && edit.block !== '') {
+    const block = edit.block.endsWith('\n') ? edit.block : `${edit.block}\n`;
+    blockLines = [marker0, ...readLines(block), marker1];
   }
-  lines.splice(at, 0, ...blockLines);
-  const next = lines.length ? `${lines.join('\n')}\n` : '';
-  if (next === content) return { content, msg: '' };
-  return { content: next, msg: present ? (start === -1 ? 'Block inserted' : 'Block replaced') : 'Block removed' };
+  let n0: number | undefined;
+  let n1: number | undefined;
+  lines.forEach((l, i) => {
+    if (l === marker0) n0 = i;
+    if (l === marker1) n1 = i;
+  });
+  if (n0 === undefined || n1 === undefined) {
+    n0 = undefined;
+    if (insertRe) {
+      if (insertRe.flags.includes('m') && content !== undefined) {
+        const m = insertRe.exec(content);
+        if (m) n0 = content.slice(0, insertafter ? m.index + m[0].length : m.index).split('\n').length - 1;
+      } else {
+        lines.forEach((l, i) => {
+          if (searchLine(insertRe, l)) n0 = i;
+        });
+      }
+      if (n0 === undefined) n0 = lines.length;
+      else if (insertafter !== undefined) n0 += 1;
+    } else if (insertbefore !== undefined) {
+      n0 = 0;
+    } else {
+      n0 = lines.length;
+    }
+  } else if (n0 < n1) {
+    lines.splice(n0, n1 - n0 + 1);
+  } else {
+    lines.splice(n1, n0 - n1 + 1);
+    n0 = n1;
+  }
+  if (n0 > 0 && !(lines[n0 - 1] as string).endsWith('\n')) lines[n0 - 1] += '\n';
+  lines.splice(n0, 0, ...blockLines);
+  const result = lines.join('');
+  if (content === result) return { content: result, msg: '', changed: false };
+  if (content === undefined) return { content: result, msg: 'File created', changed: true };
+  return { content: result, msg: blockLines.length === 0 ? 'Block removed' : 'Block inserted', changed: true };
 }

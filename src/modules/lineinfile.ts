@@ -1,110 +1,53 @@
 import { ConfigError } from '../errors.js';
-import { hasTemplate } from '../template/templar.js';
-import type { Vars } from '../util/data.js';
-import { ATTRIBUTE_PARAMS, wantedAttributes } from './attributes.js';
-import { ensureFileContent, wantsAttributes } from './file-content.js';
-import { editBlock, editLines, pythonRegex } from './line-edit.js';
-import { readRemoteFile } from './remote-file.js';
-import type { Module, ModuleContext, ModuleResult } from './types.js';
+import { defineModule } from './define.js';
+import { editLines } from './line-edit.js';
+import { FILE_ATTRIBUTE_ARGS, UNIMPLEMENTED_FILE_ARGS } from './schema.js';
+import { checkRegexes, planTextEdit, textEditFacts } from './text-edit.js';
 
-/** Reads the file, applies a text edit on the controller, writes the result back atomically. */
-async function editFile(ctx: ModuleContext, args: Vars, edit: (content: string) => { content: string; msg: string }): Promise<ModuleResult> {
-  const path = String(args['path']);
-  const current = await readRemoteFile(ctx, path, true, wantsAttributes(wantedAttributes(args)));
-  if (current.type === 'absent') {
-    if (args['state'] === 'absent') return { changed: false, data: { path } };
-    if (!args['create']) return { changed: false, failed: true, msg: `Destination ${path} does not exist !`, data: { rc: 257 } };
-  }
-  const before = current.content?.toString('utf8') ?? '';
-  const { content, msg } = edit(before);
-  // As Ansible's lineinfile/blockinfile: `create` also makes missing parent directories.
-  const result = await ensureFileContent(ctx, path, Buffer.from(content), wantedAttributes(args), current, args['create'] === true);
-  return { ...result, ...(msg && result.changed ? { msg } : {}) };
-}
-
-function checkRegex(args: Vars, keys: string[], at: Parameters<NonNullable<Module['validate']>>[1]['at']): void {
-  for (const key of keys) {
-    const value = args[key];
-    if (typeof value !== 'string' || hasTemplate(value) || value === 'EOF' || value === 'BOF') continue;
-    try {
-      pythonRegex(value);
-    } catch (err) {
-      throw new ConfigError(`invalid regular expression in "${key}": ${(err as Error).message}`, at);
-    }
-  }
-}
-
-export const lineinfileModule: Module = {
-  spec: {
-    name: 'lineinfile',
-    params: {
-      path: { type: 'str', required: true, aliases: ['dest', 'destfile', 'name'] },
-      line: { type: 'str', aliases: ['value'] },
-      regexp: { type: 'str', aliases: ['regex'] },
-      search_string: { type: 'str' },
-      state: { type: 'str', choices: ['present', 'absent'], default: 'present' },
-      insertafter: { type: 'str' },
-      insertbefore: { type: 'str' },
-      backrefs: { type: 'bool', default: false },
-      firstmatch: { type: 'bool', default: false },
-      create: { type: 'bool', default: false },
-      ...ATTRIBUTE_PARAMS,
+export const lineinfileModule = defineModule({
+  name: 'lineinfile',
+  description: 'Makes sure one line is in a file (replacing the line a regular expression or a string finds), or that matching lines are not.',
+  args: {
+    args: {
+      path: { type: 'path', required: true, aliases: ['dest', 'destfile', 'name'], description: 'The file to edit (through a link: its target).' },
+      line: { type: 'str', aliases: ['value'], description: 'The line to have in the file (required with state=present).' },
+      regexp: { type: 'str', aliases: ['regex'], description: 'A Python regular expression: the last matching line is replaced (state=present) or every matching line removed (state=absent).' },
+      search_string: { type: 'str', description: 'A literal string, used like regexp.' },
+      state: { type: 'str', choices: ['present', 'absent'], default: 'present', description: 'Whether the line must be there.' },
+      insertafter: { type: 'str', description: 'Where a new line goes: after the last line matching this regular expression, or EOF (the default) or BOF.' },
+      insertbefore: { type: 'str', description: 'Where a new line goes: before the last line matching this regular expression, or BOF.' },
+      backrefs: { type: 'bool', default: false, description: 'Expand \\1 and \\g<name> in line from regexp\'s match; when nothing matches, the file is left alone.' },
+      firstmatch: { type: 'bool', default: false, description: 'Use the first matching line (of regexp, or of insertafter/insertbefore) instead of the last.' },
+      create: { type: 'bool', default: false, description: 'Create the file (and its missing directories) when it does not exist.' },
+      ...FILE_ATTRIBUTE_ARGS,
     },
+    notImplemented: ['backup', 'validate', ...UNIMPLEMENTED_FILE_ARGS],
+    mutuallyExclusive: [['insertbefore', 'insertafter'], ['regexp', 'search_string'], ['backrefs', 'search_string']],
+    requiredIf: [['state', 'present', ['line']]],
   },
   validate(args, context) {
-    checkRegex(args, ['regexp', 'insertafter', 'insertbefore'], context.at);
-    if (args['state'] !== 'absent' && args['line'] === undefined) throw new ConfigError('lineinfile: "line" is required with state=present', context.at);
+    checkRegexes(args, ['regexp', 'insertafter', 'insertbefore'], context.at);
     if (args['state'] === 'absent' && args['line'] === undefined && args['regexp'] === undefined && args['search_string'] === undefined) {
-      throw new ConfigError('lineinfile: state=absent needs one of line, regexp or search_string', context.at);
+      throw new ConfigError('lineinfile: one of line, search_string, or regexp is required with state=absent', context.at);
     }
-    if (args['backrefs'] === true && args['regexp'] === undefined) throw new ConfigError('lineinfile: backrefs needs regexp', context.at);
+    if (args['backrefs'] === true && args['regexp'] === undefined) throw new ConfigError('lineinfile: regexp is required with backrefs=true', context.at);
   },
-  run(ctx, args) {
-    return editFile(ctx, args, (content) =>
-      editLines(content, {
-        line: args['line'] as string | undefined,
-        regexp: args['regexp'] as string | undefined,
-        searchString: args['search_string'] as string | undefined,
-        state: args['state'] as 'present' | 'absent',
-        insertafter: args['insertafter'] as string | undefined,
-        insertbefore: args['insertbefore'] as string | undefined,
-        backrefs: args['backrefs'] as boolean,
-        firstmatch: args['firstmatch'] as boolean,
-      }),
-    );
-  },
-};
-
-export const blockinfileModule: Module = {
-  spec: {
-    name: 'blockinfile',
-    params: {
-      path: { type: 'str', required: true, aliases: ['dest', 'destfile', 'name'] },
-      block: { type: 'str', aliases: ['content'], default: '' },
-      marker: { type: 'str', default: '# {mark} ANSIBLE MANAGED BLOCK' },
-      marker_begin: { type: 'str', default: 'BEGIN' },
-      marker_end: { type: 'str', default: 'END' },
-      state: { type: 'str', choices: ['present', 'absent'], default: 'present' },
-      insertafter: { type: 'str' },
-      insertbefore: { type: 'str' },
-      create: { type: 'bool', default: false },
-      ...ATTRIBUTE_PARAMS,
-    },
-  },
-  validate(args, context) {
-    checkRegex(args, ['insertafter', 'insertbefore'], context.at);
-  },
-  run(ctx, args) {
-    return editFile(ctx, args, (content) =>
-      editBlock(content, {
-        block: String(args['block'] ?? ''),
-        marker: String(args['marker']),
-        markerBegin: String(args['marker_begin']),
-        markerEnd: String(args['marker_end']),
-        state: args['state'] as 'present' | 'absent',
-        insertafter: args['insertafter'] as string | undefined,
-        insertbefore: args['insertbefore'] as string | undefined,
-      }),
-    );
-  },
-};
+  facts: (args) => textEditFacts(args),
+  plan: (args, facts) =>
+    planTextEdit(
+      args,
+      facts,
+      (content) =>
+        editLines(content ?? '', {
+          line: args.line,
+          regexp: args.regexp,
+          searchString: args.search_string,
+          state: args.state as 'present' | 'absent',
+          insertafter: args.insertafter,
+          insertbefore: args.insertbefore,
+          backrefs: args.backrefs,
+          firstmatch: args.firstmatch,
+        }),
+      { notPresent: 'file not present', missing: `Destination ${args.path} does not exist !` },
+    ),
+});

@@ -1,28 +1,49 @@
-import type { ModuleCatalog } from '../playbook/task-parse.js';
+import { blockinfileModule } from './blockinfile.js';
 import { commandModule, rawModule, shellModule } from './command.js';
 import { assertModule, debugModule, failModule, setFactModule } from './controller.js';
 import { copyModule } from './copy.js';
 import { fileModule } from './file.js';
-import { blockinfileModule, lineinfileModule } from './lineinfile.js';
+import { lineinfileModule } from './lineinfile.js';
 import { statModule } from './stat.js';
 import { templateModule } from './template.js';
 import type { Module } from './types.js';
 
+/** Every module, in the order of the reference. The playbook parser reads this; modules never read the parser. */
 const ALL: readonly Module[] = [
   commandModule, shellModule, rawModule, copyModule, templateModule, fileModule, lineinfileModule,
   blockinfileModule, statModule, debugModule, setFactModule, assertModule, failModule,
 ];
 
-export const modules: ReadonlyMap<string, Module> = new Map(ALL.map((m) => [m.spec.name, m]));
+export const modules: ReadonlyMap<string, Module> = new Map(ALL.map((m) => [m.name, m]));
+
+/** The prefixes of Ansible's fully qualified names that name these same modules. */
+export const QUALIFIED_PREFIXES = ['ansible.builtin.', 'ansible.legacy.'] as const;
+
+/** A module's own name from the name a task uses (`copy`, `ansible.builtin.copy`); undefined if unknown. */
+export function resolveModuleName(name: string): string | undefined {
+  const prefix = QUALIFIED_PREFIXES.find((p) => name.startsWith(p));
+  const bare = prefix ? name.slice(prefix.length) : name;
+  return modules.has(bare) ? bare : undefined;
+}
 
 export function getModule(name: string): Module {
-  const module = modules.get(name);
+  const module = modules.get(resolveModuleName(name) ?? name);
   if (!module) throw new Error(`no module ${name}`);
   return module;
 }
 
+/** What the playbook parser needs to know about modules. */
+export interface ModuleCatalog {
+  /** The module's own name, or undefined when no module has that name. */
+  resolve(name: string): string | undefined;
+  /** Modules whose string argument is a command line (command, shell, raw). */
+  takesFreeForm(name: string): boolean;
+  /** Keys a free-form module still takes from `k=v` words (chdir=, creates=, …). */
+  freeFormKeys(name: string): readonly string[];
+}
+
 export const moduleCatalog: ModuleCatalog = {
-  has: (name) => modules.has(name),
-  takesFreeForm: (name) => modules.get(name)?.spec.freeFormKeys !== undefined,
-  freeFormKeys: (name) => modules.get(name)?.spec.freeFormKeys ?? [],
+  resolve: resolveModuleName,
+  takesFreeForm: (name) => modules.get(name)?.schema.freeForm !== undefined,
+  freeFormKeys: (name) => modules.get(name)?.schema.freeForm ?? [],
 };

@@ -1,15 +1,24 @@
 import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import { ConfigError } from '../errors.js';
 import { hasTemplate } from '../template/templar.js';
-import { ATTRIBUTE_PARAMS } from './attributes.js';
-import { placeFile } from './copy.js';
-import type { Module } from './types.js';
+import { defineModule } from './define.js';
+import { placement, placementFacts, planPlacement } from './file-placement.js';
+import { FILE_ATTRIBUTE_ARGS, UNIMPLEMENTED_FILE_ARGS } from './schema.js';
+import { ModuleFailure } from './types.js';
 
-/** Renders a Handlebars file on the controller, then places it like `copy`. */
-export const templateModule: Module = {
-  spec: {
-    name: 'template',
-    params: { src: { type: 'str', required: true }, dest: { type: 'str', required: true }, force: { type: 'bool', default: true }, ...ATTRIBUTE_PARAMS },
+export const templateModule = defineModule({
+  name: 'template',
+  description: 'Renders a Handlebars template on the controller and places the result on the host like `copy`.',
+  args: {
+    args: {
+      src: { type: 'path', required: true, description: 'The template, looked up in templates/ beside the role, the playbook and the project.' },
+      dest: { type: 'path', required: true, description: 'Where the rendered file goes (ending in "/": inside that directory, under the template\'s name).' },
+      force: { type: 'bool', default: true, description: 'Replace a file whose content differs; with false, only create a missing one.' },
+      follow: { type: 'bool', default: false, description: 'When dest is a link, write through it to its target instead of replacing the link.' },
+      ...FILE_ATTRIBUTE_ARGS,
+    },
+    notImplemented: ['backup', 'validate', 'newline_sequence', 'block_start_string', 'block_end_string', 'variable_start_string', 'variable_end_string', 'comment_start_string', 'comment_end_string', 'trim_blocks', 'lstrip_blocks', 'output_encoding', ...UNIMPLEMENTED_FILE_ARGS],
   },
   validate(args, context) {
     const src = args['src'];
@@ -18,11 +27,12 @@ export const templateModule: Module = {
     if (!path) throw new ConfigError(`template: src not found: ${src} (looked in templates/ beside the role, the playbook and the project)`, context.at);
     context.templar.check(readFileSync(path, 'utf8'), { file: path, line: 1, col: 1 });
   },
-  async run(ctx, args) {
-    const src = String(args['src']);
-    const path = ctx.findFile('templates', src);
-    if (!path) return { changed: false, failed: true, msg: `could not find template src=${src}` };
-    const text = ctx.templar.renderString(readFileSync(path, 'utf8'), ctx.vars, { file: path, line: 1, col: 1 }, `template ${src}`);
-    return placeFile(ctx, args, Buffer.from(text));
+  local(args, context) {
+    const path = context.findFile('templates', args.src);
+    if (!path) throw new ModuleFailure(`could not find template src=${args.src}`);
+    const text = context.templar.renderString(readFileSync(path, 'utf8'), context.vars, { file: path, line: 1, col: 1 }, `template ${args.src}`);
+    return placement(Buffer.from(text), false, basename(args.src));
   },
-};
+  facts: (args, local, context) => placementFacts(args, local, context.diff),
+  plan: (args, facts, local) => planPlacement(args, facts, local),
+});

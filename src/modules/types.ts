@@ -1,64 +1,66 @@
-import type { ExecOptions, ExecResult } from '../connection/connection.js';
-import type { FileAttributes } from '../connection/file-transfer.js';
 import type { SourcePosition } from '../errors.js';
 import type { Templar } from '../template/templar.js';
 import type { Vars } from '../util/data.js';
+import type { FactRequests } from './facts/fact.js';
+import type { FileDiff, Plan } from './plan.js';
+import type { ArgsSchema } from './schema.js';
 
-export type ParamType = 'str' | 'bool' | 'int' | 'list' | 'dict' | 'mode' | 'raw';
+export type { FileDiff } from './plan.js';
 
-export interface ParamSpec {
-  readonly type: ParamType;
-  readonly required?: boolean;
-  readonly choices?: readonly string[];
-  readonly aliases?: readonly string[];
-  readonly default?: unknown;
+/** Checks before any connection (referenced files exist, templates compile); args may hold templates. */
+export interface ValidationContext {
+  readonly at: SourcePosition;
+  readonly templar: Templar;
+  findFile(kind: 'templates' | 'files', name: string): string | undefined;
 }
 
-export interface ModuleSpec {
+/** What a planner may read on the controller before it plans: files, templates, variables. */
+export interface LocalContext extends ValidationContext {
+  readonly vars: Vars;
+  /** --diff is on: a planner asks for the old content too, to show it. */
+  readonly diff: boolean;
+}
+
+/** A module's failure with Ansible's message (and result fields), not a bug: the task fails with it. */
+export class ModuleFailure extends Error {
+  constructor(
+    message: string,
+    readonly data: Vars = {},
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * A planner: typed arguments and declared facts in, a plan out. It never reaches the host; the
+ * engine gathers its facts, applies its plan, and skips applying in check mode.
+ */
+export interface PlannerModule {
+  readonly kind: 'planner';
   readonly name: string;
-  readonly params: Readonly<Record<string, ParamSpec>>;
-  /** Free-form modules take a command line (`_raw_params`) plus these `k=v` keys. */
-  readonly freeFormKeys?: readonly string[];
-  /** Any argument name is allowed (set_fact). */
-  readonly anyParams?: boolean;
-  /** Runs on the controller alone: no connection is opened for it. */
-  readonly controllerOnly?: boolean;
-  /** Exactly one of each group must be given (after aliases). */
-  readonly oneOf?: readonly (readonly string[])[];
-  /** Arguments that are conditions or variable names, evaluated by the module, never templated. */
-  readonly rawParams?: readonly string[];
+  readonly description: string;
+  readonly schema: ArgsSchema;
+  validate?(args: Vars, context: ValidationContext): void;
+  /** Controller-side inputs (rendered template, a file's bytes), given to facts() and plan(). */
+  local(args: Vars, context: LocalContext): unknown;
+  facts(args: Vars, local: unknown, context: LocalContext): FactRequests;
+  plan(args: Vars, facts: Readonly<Record<string, unknown>>, local: unknown): Plan;
 }
 
-/** What a module may pass along with a script: data only (stdin bytes, environment values). */
-export type DataOptions = Pick<ExecOptions, 'stdin' | 'env' | 'inline'>;
+/** What an action's run() sees of the host: user commands, run isolated, with data as stdin. */
+export interface ActionContext {
+  readonly host: string;
+  readonly vars: Vars;
+  readonly check: boolean;
+  readonly diff: boolean;
+  readonly at: SourcePosition;
+  exec(script: string, options?: { readonly stdin?: Buffer | string; readonly env?: Readonly<Record<string, string>> }): Promise<TextResult>;
+}
 
 export interface TextResult {
   readonly rc: number;
   readonly stdout: string;
   readonly stderr: string;
-}
-
-export interface FileDiff {
-  readonly path: string;
-  readonly before: string;
-  readonly after: string;
-}
-
-export interface ModuleContext {
-  readonly host: string;
-  readonly vars: Vars;
-  readonly check: boolean;
-  readonly diff: boolean;
-  readonly templar: Templar;
-  readonly at: SourcePosition;
-  /** Runs a script on the host with the task's become settings; output decoded as UTF-8. */
-  run(script: string, options?: DataOptions): Promise<TextResult>;
-  /** The same, with the output as bytes. */
-  exec(script: string, options?: DataOptions): Promise<ExecResult>;
-  /** Writes bytes to a file on the host (atomically, with its attributes from the start). */
-  put(path: string, bytes: Buffer, attributes: FileAttributes & { readonly createParents?: boolean }): Promise<void>;
-  /** A controller-side file for `src`: templates/ or files/ in the role's, playbook's, project's dirs. */
-  findFile(kind: 'templates' | 'files', name: string): string | undefined;
 }
 
 export interface ModuleResult {
@@ -73,16 +75,23 @@ export interface ModuleResult {
   readonly data?: Vars;
 }
 
-export interface ValidationContext {
-  readonly at: SourcePosition;
-  readonly templar: Templar;
-  findFile(kind: 'templates' | 'files', name: string): string | undefined;
+/**
+ * An action learns its result only by running (command, shell, raw; later reboot, wait_for):
+ * it says so, validates its arguments by schema like any module, may declare facts (creates/
+ * removes), and gets a narrow context with the connection. It honours check mode itself.
+ */
+export interface ActionModule {
+  readonly kind: 'action';
+  readonly name: string;
+  readonly description: string;
+  readonly schema: ArgsSchema;
+  /** Runs on the controller alone: no connection is opened for it. */
+  readonly controllerOnly: boolean;
+  /** What it does under --check, for the reference. */
+  readonly checkMode: string;
+  validate?(args: Vars, context: ValidationContext): void;
+  facts?(args: Vars): FactRequests;
+  run(ctx: ActionContext, args: Vars, facts: Readonly<Record<string, unknown>>): Promise<ModuleResult>;
 }
 
-/** A module plans on the controller from what it reads on the host, then applies the change. */
-export interface Module {
-  readonly spec: ModuleSpec;
-  /** Extra checks before any connection (referenced files exist, templates compile). */
-  validate?(args: Vars, context: ValidationContext): void;
-  run(ctx: ModuleContext, args: Vars): Promise<ModuleResult>;
-}
+export type Module = PlannerModule | ActionModule;

@@ -14,6 +14,8 @@ export interface Task {
   readonly kind: 'task';
   readonly name: string | undefined;
   readonly module: string;
+  /** The module's name as the task wrote it (`ansible.builtin.copy`): Ansible titles unnamed tasks with it. */
+  readonly moduleAsWritten?: string;
   /** Module arguments as written (strings may hold templates); positions via positionOf(args). */
   readonly args: Vars;
   readonly at: SourcePosition;
@@ -133,6 +135,6 @@ export interface Playbook {
 
 /** How Ansible shows a task: its name, else "module", with "role : " in front. */
 export function taskTitle(task: Task): string {
-  const base = task.name ?? task.module;
+  const base = task.name ?? task.moduleAsWritten ?? task.module;
   return task.role ? `${task.role} : ${base}` : base;
 }

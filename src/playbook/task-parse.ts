@@ -2,19 +2,14 @@ import { ConfigError, type SourcePosition } from '../errors.js';
 import { positionOf, rememberPosition } from '../config/yaml.js';
 import { parseExpression } from '../expr/expression.js';
 import { describeType, isPlainObject, toBoolean, type Vars } from '../util/data.js';
+import type { ModuleCatalog } from '../modules/registry.js';
 import { isIdentifier } from '../util/identifier.js';
 import { isUnsupportedLoop, TASK_KEYWORDS, UNSUPPORTED_TASK_KEYWORDS } from './keywords.js';
 import { type KeywordTemplates, readFlag, readText } from './keyword-values.js';
 import { parseLoopControl } from './loop-control.js';
 import type { Condition, Task } from './model.js';
 
-export interface ModuleCatalog {
-  has(name: string): boolean;
-  /** Modules whose string argument is a command line (command, shell, raw). */
-  takesFreeForm(name: string): boolean;
-  /** Keys a free-form module still takes from `k=v` words (chdir=, creates=, …). */
-  freeFormKeys(name: string): readonly string[];
-}
+export type { ModuleCatalog } from '../modules/registry.js';
 
 export interface TaskContext {
   readonly searchDirs: readonly string[];
@@ -26,26 +21,40 @@ export function parseTask(raw: unknown, at: SourcePosition, catalog: ModuleCatal
   if (!isPlainObject(raw)) throw new ConfigError(`a task must be a mapping, found ${describeType(raw)}`, at);
   const keyAt = (key: string): SourcePosition => positionOf(raw, key) ?? at;
   let module: string | undefined;
+  let moduleKey = '';
+  let written = '';
   let rawArgs: unknown;
   for (const [key, value] of Object.entries(raw)) {
     if (TASK_KEYWORDS.has(key)) continue;
     if (UNSUPPORTED_TASK_KEYWORDS.has(key) || isUnsupportedLoop(key)) throw new ConfigError(`task keyword "${key}" is not supported by provision yet`, keyAt(key));
-    const name = key.replace(/^ansible\.(builtin|legacy)\./, '');
-    if (!catalog.has(name)) throw new ConfigError(`unknown module or task keyword "${key}"`, keyAt(key));
+    const name = catalog.resolve(key);
+    if (!name) throw new ConfigError(`unknown module or task keyword "${key}"`, keyAt(key));
     if (module) throw new ConfigError(`a task runs one module, found "${module}" and "${name}"`, keyAt(key));
     module = name;
+    moduleKey = key;
+    written = key;
     rawArgs = value;
   }
   if (raw['action'] !== undefined) {
     if (module) throw new ConfigError('a task with "action" cannot also name a module', keyAt('action'));
-    const text = String(raw['action']).trim();
-    const name = text.split(/\s+/)[0] ?? '';
-    if (!catalog.has(name)) throw new ConfigError(`unknown module "${name}" in action`, keyAt('action'));
+    const action = raw['action'];
+    // `action: copy src=a dest=b`, or `action: {module: copy, src: a, dest: b}`.
+    const text = isPlainObject(action) ? String(action['module'] ?? '') : String(action).trim();
+    const word = text.split(/\s+/)[0] ?? '';
+    const name = catalog.resolve(word);
+    if (!name) throw new ConfigError(`unknown module "${word}" in action`, keyAt('action'));
     module = name;
-    rawArgs = text.slice(name.length).trim();
+    moduleKey = 'action';
+    written = word;
+    if (isPlainObject(action)) {
+      const { module: _module, ...rest } = action;
+      rawArgs = rest;
+    } else {
+      rawArgs = text.slice(word.length).trim();
+    }
   }
   if (!module) throw new ConfigError('a task needs a module (for example "command:" or "copy:")', at);
-  const moduleAt = keyAt(module) ?? at;
+  const moduleAt = keyAt(moduleKey);
   const args = moduleArgs(module, rawArgs, moduleAt, catalog);
   if (raw['args'] !== undefined) {
     if (!isPlainObject(raw['args'])) throw new ConfigError('"args" must be a mapping', keyAt('args'));
@@ -60,6 +69,7 @@ export function parseTask(raw: unknown, at: SourcePosition, catalog: ModuleCatal
     kind: 'task',
     name: raw['name'] === undefined ? undefined : String(raw['name']),
     module,
+    ...(written !== module ? { moduleAsWritten: written } : {}),
     args,
     at,
     when: conditions(raw, 'when', keyAt),

@@ -1,8 +1,8 @@
 import { dirname, resolve } from 'node:path';
 import { ConfigError, ConfigErrors, type SourcePosition } from '../errors.js';
 import { positionOf, type TextLocator, valueLocator } from '../config/yaml.js';
-import { normalizeArgs } from '../modules/args.js';
 import { getModule } from '../modules/registry.js';
+import { validateArgs } from '../modules/validate-args.js';
 import { hasTemplate, mayHoldTemplate, type Templar } from '../template/templar.js';
 import { isPlainObject } from '../util/data.js';
 import { isIdentifier } from '../util/identifier.js';
@@ -57,8 +57,8 @@ export function validatePlaybooks(playbooks: readonly Playbook[], templar: Templ
 
 function validateTask(task: Task, templar: Templar): void {
   const module = getModule(task.module);
-  const raw = module.spec.rawParams ?? [];
-  const args = normalizeArgs(module.spec, task.args, task.at, false);
+  const raw: readonly string[] = module.schema.rawArgs ?? [];
+  const args = validateArgs(module.name, module.schema, task.args, task.at, false);
   for (const key of PATH_ARGUMENTS) {
     const value = args[key];
     if (typeof value === 'string' && !hasTemplate(value)) checkPath(value, `${task.module}: argument "${key}"`, positionOf(task.args, key) ?? task.at);

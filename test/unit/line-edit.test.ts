@@ -28,7 +28,7 @@ describe('lineinfile semantics', () => {
   });
   test('absent removes every match', () => {
     const r = editLines('127.0.1.1 mgmt\nkeep\n127.0.1.1 mgmt mgmt\n', { state: 'absent', regexp: '^127\\.0\\.1\\.1.*mgmt' });
-    assert.deepEqual(r, { content: 'keep\n', msg: '2 line(s) removed' });
+    assert.deepEqual(r, { content: 'keep\n', msg: '2 line(s) removed', changed: true, found: 2 });
   });
 });
 
