@@ -4,7 +4,7 @@ import type { Vars } from '../util/data.js';
 import type { Expression } from './ast.js';
 import { SyntaxProblem } from './lexer.js';
 import { parse } from './parser.js';
-import { arithmetic, compare, contains, equal, PythonTypeError, pythonStr, truthy } from './python-values.js';
+import { arithmetic, compare, contains, equal, PythonTypeError, pythonStr, truthy } from '../util/python-values.js';
 import { TESTS } from './tests.js';
 
 export type { Expression } from './ast.js';

@@ -1,4 +1,4 @@
-import { compare, contains, equal, PythonTypeError, truthy } from './python-values.js';
+import { compare, contains, equal, PythonTypeError, truthy } from '../util/python-values.js';
 
 /**
  * `x is <test>`: Jinja's tests and Ansible's result tests, as they decide. `undefined` is a value

@@ -4,6 +4,7 @@ import Handlebars from 'handlebars';
 import { literalLocator, type TextLocator } from '../config/yaml.js';
 import { ConfigError, type SourcePosition } from '../errors.js';
 import { type Vars, isPlainObject } from '../util/data.js';
+import { templateText } from '../util/python-values.js';
 import { kindOf } from '../util/safe-fs.js';
 import { filters, getPath } from './filters.js';
 import { templateCalls } from './helper-check.js';
@@ -13,10 +14,11 @@ import { syntaxProblem } from './syntax-error.js';
 
 type Compiled = (context: unknown) => string;
 
-// Output is config files, not HTML. Replacing escapeExpression (instead of `noEscape`) also avoids
+// Output is config files, not HTML, and values are written as Ansible's Jinja writes them (True,
+// [1, 'a'], nothing for None). Replacing escapeExpression (instead of `noEscape`) also avoids
 // handlebars#2167, still in 4.7.10: with noEscape, `{{a}}{{b}}` on numbers 1 and 2 renders "3".
 // Handlebars shares its Utils between environments, so this holds for the whole process.
-Handlebars.Utils.escapeExpression = (value: unknown): string => (value === undefined || value === null ? '' : String(value));
+Handlebars.Utils.escapeExpression = templateText;
 
 const helperArgs = (args: unknown[]): unknown[] => args.slice(0, -1); // the last one is Handlebars' options
 
@@ -158,7 +160,7 @@ export class Templar {
 
   renderString(text: string, vars: Vars, at?: SourcePosition, where = ''): string {
     const value = this.render(text, vars, at, where);
-    return typeof value === 'string' ? value : value !== null && typeof value === 'object' ? JSON.stringify(value) : String(value);
+    return templateText(value);
   }
 
   /** Renders every string inside a value (lists and mappings included). */

@@ -2,7 +2,7 @@ import { createTwoFilesPatch } from 'diff';
 import type { HostResultEvent } from '../engine/events.js';
 import type { HostResult } from '../engine/reporter.js';
 import type { FileDiff } from '../modules/types.js';
-import { pythonStr } from '../expr/python-values.js';
+import { pythonStr } from '../util/python-values.js';
 import type { Vars } from '../util/data.js';
 
 /** Ansible's one-line result JSON: Python's json.dumps with sorted keys (`{"a": 1, "b": [2, 3]}`). */

@@ -53,3 +53,13 @@ describe('Handlebars templating', () => {
     t.check('{{#if x}}fine{{/if}}', at);
   });
 });
+
+describe('values written into text, as Ansible writes them (checked with ansible-playbook)', () => {
+  test('True/False, Python lists and mappings, nothing for None; a whole value keeps its type', () => {
+    const t = new Templar();
+    const vars = { flag: true, off: false, list: [1, 'a', true], map: { k: "it's" }, none: null, n: 3 };
+    assert.equal(t.render('{{flag}} {{off}} {{list}} {{map}} [{{none}}] {{n}}', vars), "True False [1, 'a', True] {'k': \"it's\"} [] 3");
+    assert.deepEqual(t.render('{{list}}', vars), [1, 'a', true]);
+    assert.equal(t.renderString('{{flag}}', vars), 'True');
+  });
+});

@@ -104,6 +104,31 @@ export function arithmetic(op: '+' | '-' | '*' | '/' | '//' | '%' | '**', a: unk
   return unsupported();
 }
 
+/** Python's repr() of a string: single quotes unless it has ' and no ", escapes for \\, the quote and controls. */
+function stringRepr(text: string): string {
+  const quote = text.includes("'") && !text.includes('"') ? '"' : "'";
+  const body = text.replace(/[\\\n\r\t'"\x00-\x1f\x7f]/g, (c) => {
+    if (c === '\\') return '\\\\';
+    if (c === '\n') return '\\n';
+    if (c === '\r') return '\\r';
+    if (c === '\t') return '\\t';
+    if (c === "'" || c === '"') return c === quote ? `\\${c}` : c;
+    return `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`;
+  });
+  return `${quote}${body}${quote}`;
+}
+
+/**
+ * A value written into text by a template, as Ansible's Jinja writes it: None is nothing,
+ * booleans are True/False, lists and mappings are Python's repr (`[1, 'a']`).
+ */
+export function templateText(v: unknown): string {
+  if (v === null || v === undefined) return '';
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number') return String(v);
+  return pythonRepr(v);
+}
+
 /** Python's str(): what `~` joins and what a value looks like inside a message. */
 export function pythonStr(v: unknown): string {
   return typeof v === 'string' ? v : pythonRepr(v);
@@ -114,7 +139,7 @@ export function pythonRepr(v: unknown): string {
   if (v === true) return 'True';
   if (v === false) return 'False';
   if (typeof v === 'number') return Number.isFinite(v) ? String(v) : v > 0 ? 'inf' : v < 0 ? '-inf' : 'nan';
-  if (typeof v === 'string') return `'${v.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n')}'`;
+  if (typeof v === 'string') return stringRepr(v);
   if (Array.isArray(v)) return `[${v.map(pythonRepr).join(', ')}]`;
   return `{${Object.entries(v as Mapping).map(([k, x]) => `${pythonRepr(k)}: ${pythonRepr(x)}`).join(', ')}}`;
 }
