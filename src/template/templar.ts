@@ -158,6 +158,13 @@ export class Templar {
     return this.run(text, vars, at, where, text);
   }
 
+  /** A bare `{{name}}` where name is also a helper reads the variable (`{{./name}}`): no helper takes nothing. */
+  private variablesOverHelpers(source: string): string {
+    return source.replace(BARE_MUSTACHE, (whole, open: string, name: string, close: string) =>
+      Object.prototype.hasOwnProperty.call(this.handlebars.helpers, name) && !INTERNAL_HELPERS.has(name) ? `{{${open}./${name}${close}}}` : whole,
+    );
+  }
+
   renderString(text: string, vars: Vars, at?: SourcePosition, where = ''): string {
     const value = this.render(text, vars, at, where);
     return templateText(value);
@@ -179,7 +186,7 @@ export class Templar {
     let compiled = this.cache.get(source);
     if (!compiled) {
       try {
-        compiled = this.handlebars.compile(source, { strict: true }) as Compiled;
+        compiled = this.handlebars.compile(this.variablesOverHelpers(source), { strict: true }) as Compiled;
       } catch (err) {
         throw new TemplateError(`template syntax error: ${oneLine((err as Error).message)}`, at);
       }
@@ -198,6 +205,9 @@ export class Templar {
     }
   }
 }
+
+/** `{{first}}` alone: Handlebars would call the helper `first` with nothing; as in Jinja it is the variable. */
+const BARE_MUSTACHE = /\{\{(~?)\s*([A-Za-z_][A-Za-z0-9_]*)\s*(~?)\}\}/g;
 
 function undefinedVariable(expression: string, at: SourcePosition | undefined, where: string): TemplateError {
   return new TemplateError(`undefined variable in {{${expression}}}${where ? ` (${where})` : ''}`, at);

@@ -63,3 +63,11 @@ describe('values written into text, as Ansible writes them (checked with ansible
     assert.equal(t.renderString('{{flag}}', vars), 'True');
   });
 });
+
+describe('variables named like helpers (first, last, length, join, default)', () => {
+  test('a bare {{name}} is the variable, as in Jinja; with arguments it is the helper', () => {
+    const t = new Templar();
+    assert.equal(t.render('{{first}} {{ last }} {{length}} {{first list}}', { first: 'one', last: 'two', length: 3, list: ['a', 'b'] }), 'one two 3 a');
+    assert.throws(() => t.render('x {{first}}', {}), /undefined variable in \{\{first\}\}/);
+  });
+});
