@@ -153,7 +153,7 @@ export class Templar {
       this.captured = undefined;
       this.run(`{{__native ${/\s/.test(expression) ? `(${expression})` : expression}}}`, vars, at, where, text);
       if (this.captured === undefined) throw undefinedVariable(expression, at, where);
-      return this.captured;
+      return VARIABLE_NAME.test(expression) ? this.captured : expressionValue(this.captured);
     }
     return this.run(text, vars, at, where, text);
   }
@@ -204,6 +204,20 @@ export class Templar {
       throw new TemplateError(`template error${where ? ` in ${where}` : ''}: ${oneLine(e.message)}`, at);
     }
   }
+}
+
+const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/**
+ * A whole value that is an expression other than one variable name, as Ansible's templating
+ * (jinja2_native off) gives it: its text, read back only when it looks like a list, a mapping or
+ * a boolean; so a number becomes text ("4") and None nothing, while lists, mappings and booleans
+ * keep their type.
+ */
+function expressionValue(value: unknown): unknown {
+  if (typeof value === 'number') return templateText(value);
+  if (value === null) return '';
+  return value;
 }
 
 /** `{{first}}` alone: Handlebars would call the helper `first` with nothing; as in Jinja it is the variable. */
