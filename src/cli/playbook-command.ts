@@ -13,7 +13,7 @@ import type { Inventory } from '../inventory/model.js';
 import { selectHosts } from '../inventory/patterns.js';
 import { moduleCatalog } from '../modules/registry.js';
 import { loadPlaybook } from '../playbook/load.js';
-import { type Playbook, taskTitle } from '../playbook/model.js';
+import { type Playbook, tasksIn, taskTitle } from '../playbook/model.js';
 import { validatePlaybooks } from '../playbook/validate.js';
 import { validateHostPatterns } from '../playbook/validate-hosts.js';
 import { Templar } from '../template/templar.js';
@@ -44,7 +44,8 @@ interface Options {
   sudo?: boolean;
   becomeUser?: string;
   becomeMethod?: string;
-  privateKey?: string;
+  /** --private-key and --key-file (commander names an option with two long flags after the second). */
+  keyFile?: string;
   connection?: string;
   timeout?: string;
   verbose: number;
@@ -121,9 +122,8 @@ async function run(playbookArgs: string[], opts: Options, io: Io): Promise<numbe
   if (inventorySources.length === 0) throw new UsageError('no inventory: pass -i or set inventory in provision.cfg');
   const inventory = loadInventory(inventorySources);
   const playbooks = playbookArgs.map((p) => loadPlaybook(findPlaybook(p), moduleCatalog, projectDir));
-  for (const dir of new Set(playbooks.map((p) => dirname(resolve(p.file))))) {
-    if (!inventorySources.some((s) => resolve(s) === dir || dirname(resolve(s)) === dir)) applyVarsDirs(inventory, dir);
-  }
+  // group_vars/ and host_vars/ beside each playbook: they apply while that playbook runs.
+  for (const dir of new Set(playbooks.map((p) => dirname(resolve(p.file))))) applyVarsDirs(inventory, dir, true);
   const templar = new Templar();
   validatePlaybooks(playbooks, templar, projectDir);
   validateHostPatterns(playbooks, inventory);
@@ -165,7 +165,7 @@ async function run(playbookArgs: string[], opts: Options, io: Io): Promise<numbe
     taskTimeoutMs: taskTimeoutSeconds * 1000,
     connection: {
       remoteUser: opts.user ?? config.settings['remote_user'] ?? process.env['PROVISION_REMOTE_USER'],
-      privateKeyFile: opts.privateKey ?? process.env['PROVISION_PRIVATE_KEY_FILE'] ?? config.settings['private_key_file'],
+      privateKeyFile: opts.keyFile ?? process.env['PROVISION_PRIVATE_KEY_FILE'] ?? config.settings['private_key_file'],
       password,
       connection: opts.connection,
       timeoutMs: timeoutSeconds * 1000,
@@ -224,7 +224,7 @@ function listPlays(playbooks: readonly Playbook[], inventory: Inventory, limit: 
       }
       if (tasks) {
         io.out('    tasks:\n');
-        for (const task of play.tasks) io.out(`      ${taskTitle(task)}\tTAGS: [${[...play.tags, ...task.tags].join(',')}]\n`);
+        for (const task of tasksIn(play.blocks)) io.out(`      ${taskTitle(task)}\tTAGS: [${[...play.tags, ...task.tags].join(',')}]\n`);
       }
     });
   }

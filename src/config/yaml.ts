@@ -11,10 +11,11 @@ import {
   type Node,
 } from 'yaml';
 import { ConfigError, type SourcePosition } from '../errors.js';
+import { pyyamlTags } from './pyyaml-scalars.js';
 import { type ScalarStyle, sourceOffsetOf } from './scalar-locator.js';
 
 /**
- * YAML read the way Ansible reads it (YAML 1.1: `yes` is true, `0644` is octal), turned into
+ * YAML read the way Ansible reads it (PyYAML's YAML 1.1: `yes` is true, `y` a string, `0644` octal), turned into
  * plain data while remembering where every mapping, sequence, key and item came from.
  */
 export interface LoadedYaml {
@@ -90,7 +91,7 @@ export function rememberPosition(container: object, at: SourcePosition | undefin
 
 export function parseYaml(text: string, file: string): LoadedYaml {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { version: '1.1', lineCounter, prettyErrors: false, merge: true });
+  const doc = parseDocument(text, { version: '1.1', customTags: pyyamlTags, lineCounter, prettyErrors: false, merge: true });
   const at = (offset: number | undefined): SourcePosition => {
     const p = lineCounter.linePos(offset ?? 0);
     return { file, line: p.line, col: p.col };

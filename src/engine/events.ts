@@ -55,6 +55,8 @@ export interface TaskStartEvent {
 export interface ItemResult {
   /** The item; null under no_log (Ansible shows `item=None`). */
   readonly item: unknown;
+  /** What the item's line shows instead of the item (`loop_control.label`); never under no_log. */
+  readonly label?: unknown;
   readonly status: TaskStatus;
   readonly ignored: boolean;
   readonly result: Vars;
@@ -83,6 +85,13 @@ export interface WarningEvent {
   readonly message: string;
 }
 
+/** The play's pattern (within --limit) matched no host: ansible-playbook says "skipping: no hosts matched". */
+export interface NoHostsMatchedEvent {
+  readonly type: 'no_hosts_matched';
+  readonly play_id: string;
+}
+
+/** Every host the play started with failed or was unreachable before its end. */
 export interface NoHostsLeftEvent {
   readonly type: 'no_hosts_left';
   readonly play_id: string;
@@ -108,6 +117,7 @@ export type RunEvent =
   | TaskStartEvent
   | HostResultEvent
   | WarningEvent
+  | NoHostsMatchedEvent
   | NoHostsLeftEvent
   | PlayEndEvent
   | RunEndEvent;

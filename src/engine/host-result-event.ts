@@ -28,5 +28,6 @@ export function hostResultEvent(place: ResultPlace, task: Task, outcome: TaskOut
 }
 
 function itemResult(line: HostResult, task: Task): ItemResult {
-  return { item: task.noLog ? null : line.item, status: line.status, ignored: line.ignored ?? false, result: visible(line.result, task) };
+  const label = line.label !== undefined && !task.noLog ? { label: line.label } : {};
+  return { item: task.noLog ? null : line.item, ...label, status: line.status, ignored: line.ignored ?? false, result: visible(line.result, task) };
 }

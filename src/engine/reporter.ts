@@ -9,6 +9,8 @@ export interface HostResult {
   /** The result as `register` would store it (censored when no_log). */
   readonly result: Vars;
   readonly item?: unknown;
+  /** What the item line shows (loop_control.label), if not the item. */
+  readonly label?: unknown;
   readonly hasItem?: boolean;
   readonly ignored?: boolean;
   /** Show the result even without -v (what `debug` is for). */

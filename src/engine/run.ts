@@ -29,12 +29,19 @@ export async function runPlaybooks(options: RunOptions): Promise<Stats> {
   const templar = options.templar ?? new Templar();
   const stats = new Stats();
   const unsubscribe = events.subscribe((event) => stats.observe(event));
-  const variables = new Variables(options.inventory, options.extraVars, {
-    ansible_check_mode: options.check,
-    ansible_diff_mode: options.diff,
-    ansible_forks: options.forks,
-    ansible_managed: 'Managed by provision: local changes will be overwritten',
-  }, templar);
+  const variables = new Variables(
+    options.inventory,
+    options.extraVars,
+    {
+      ansible_check_mode: options.check,
+      ansible_diff_mode: options.diff,
+      ansible_forks: options.forks,
+      ansible_run_tags: options.tags.length > 0 ? [...options.tags] : ['all'],
+      ansible_skip_tags: [...options.skipTags],
+    },
+    templar,
+    { ansible_managed: 'Managed by provision: local changes will be overwritten' },
+  );
   const pool = new ConnectionPool(options.connection);
   const untrack = trackPool(pool);
   const removed = new Set<string>();
@@ -42,13 +49,21 @@ export async function runPlaybooks(options: RunOptions): Promise<Stats> {
   events.emit({ type: 'run_start', playbooks: options.playbooks.map((p) => p.file), check: options.check, diff: options.diff, forks: options.forks });
   let failure: { error: unknown } | undefined;
   try {
+    const state = { inventory: options.inventory, variables, pool, templar, events, newId, settings: options, removed, warned: new Set<string>() };
     for (const playbook of options.playbooks) {
       const dir = dirname(resolve(playbook.file));
-      variables.setMagic('playbook_dir', dir);
+      variables.setPlaybookDir(dir);
       templar.setFileBases([dir, options.projectDir]);
+      let stop = false;
       for (const play of playbook.plays) {
-        await runPlay(play, { inventory: options.inventory, variables, pool, templar, events, newId, settings: options, removed });
+        // As ansible-playbook: when every host of a play failed, no further play runs.
+        if ((await runPlay(play, state)).everyHostFailed) {
+          stop = true;
+          break;
+        }
       }
+      // And a playbook that ends with a failed host is the last playbook run.
+      if (stop || removed.size > 0) break;
     }
   } catch (error) {
     // A run that ends early still shows the recap of what ran; the error is reported after it.

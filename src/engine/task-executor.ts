@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { type Become, BecomeError, type Connection, type ExecOptions, type ExecResult, TransferTimeoutError, UnreachableError } from '../connection/connection.js';
 import { ConfigError, formatPosition } from '../errors.js';
 import { evaluateCondition, ExpressionError } from '../expr/expression.js';
@@ -11,7 +12,9 @@ import type { Templar } from '../template/templar.js';
 import type { Vars } from '../util/data.js';
 import { applyPlan, type PlanTarget } from './apply-plan.js';
 import { extendVars } from './lazy-vars.js';
+import { emptyLoopResult, itemResultFields, itemVars, loopResult, loopStatus, withItems } from './loop-results.js';
 import type { HostResult } from './reporter.js';
+import { setFactValues } from './set-fact.js';
 import type { TaskStatus } from './stats.js';
 import { gatherTaskFacts } from './task-facts.js';
 
@@ -22,7 +25,8 @@ export interface TaskRun {
   readonly check: boolean;
   readonly diff: boolean;
   readonly templar: Templar;
-  readonly become: Become | undefined;
+  /** become for these variables (a loop's item's: become_user may be a template of it). */
+  readonly become: (vars: Vars) => Become | undefined;
   /** The task's time limit in ms (its `timeout:`, else the configured default); 0: none. */
   readonly timeoutMs: number;
   readonly connect: () => Promise<Connection>;
@@ -52,12 +56,15 @@ export async function executeTask(run: TaskRun): Promise<TaskOutcome> {
       return outcome(one.status, one.result, run, [], one.facts, one.diff);
     }
     const items = renderLoop(run);
+    if (items.length === 0) return outcome('skipped', emptyLoopResult(), run);
+    const control = task.loopControl;
     const results: Vars[] = [];
     const lines: HostResult[] = [];
     let facts: Vars | undefined;
     const diffs: NonNullable<HostResult['diff']>[number][] = [];
-    for (const item of items) {
-      const vars = extendVars(run.vars, { [task.loopVar]: item });
+    for (let index = 0; index < items.length; index++) {
+      if (index > 0 && control.pauseSeconds > 0) await sleep(control.pauseSeconds * 1000);
+      const vars = extendVars(run.vars, itemVars(control, items, index));
       let status: TaskStatus;
       let result: Vars;
       if (!conditionsHold(task.when, vars, task)) {
@@ -69,16 +76,14 @@ export async function executeTask(run: TaskRun): Promise<TaskOutcome> {
         if (one.facts) facts = { ...facts, ...one.facts };
         diffs.push(...(one.diff ?? []));
       }
-      results.push({ ...result, [task.loopVar]: item, item });
-      lines.push({ host: run.host, status, result: visible(result, task), item, hasItem: true, ignored: status === 'failed' && task.ignoreErrors });
+      const full = { ...result, ...itemResultFields(control, items, index) };
+      results.push(full);
+      const label = control.label === undefined ? {} : { label: run.templar.render(control.label, vars, task.at, `loop_control.label of task "${taskTitle(task)}"`) };
+      lines.push({ host: run.host, status, result: visible(full, task), item: items[index], ...label, hasItem: true, ignored: status === 'failed' && task.ignoreErrors });
       if (status === 'unreachable') break;
     }
-    const any = (s: TaskStatus): boolean => lines.some((l) => l.status === s);
-    const status: TaskStatus = any('unreachable') ? 'unreachable' : any('failed') ? 'failed' : any('changed') ? 'changed' : lines.length > 0 && lines.every((l) => l.status === 'skipped') ? 'skipped' : 'ok';
-    const result: Vars = { changed: any('changed'), results, msg: status === 'failed' ? 'One or more items failed' : 'All items completed' };
-    if (status === 'failed') result['failed'] = true;
-    if (status === 'skipped') result['skipped'] = true;
-    return outcome(status, result, run, lines, facts, diffs);
+    const result = loopResult(results);
+    return outcome(loopStatus(result, lines.map((l) => l.status)), result, run, lines, facts, diffs);
   } catch (err) {
     if (err instanceof UnreachableError) return outcome('unreachable', { changed: false, unreachable: true, msg: err.message }, run);
     return outcome('failed', { changed: false, failed: true, msg: messageOf(err, task) }, run);
@@ -112,7 +117,8 @@ function conditionError(c: Condition, err: unknown, task: Task): Error {
 
 function renderLoop(run: TaskRun): unknown[] {
   const { task } = run;
-  const value = run.templar.renderDeep(task.loop, run.vars, task.at, `loop of task "${taskTitle(task)}"`);
+  const rendered = run.templar.renderDeep(task.loop, run.vars, task.at, `loop of task "${taskTitle(task)}"`);
+  const value = task.loopWith === 'items' ? withItems(rendered) : rendered;
   if (!Array.isArray(value)) throw new Error(`${formatPosition(task.at)}: loop must be a list, got ${JSON.stringify(value)}`);
   return value;
 }
@@ -135,28 +141,28 @@ async function runOnce(run: TaskRun, vars: Vars): Promise<OneResult> {
   }
   const args = validateArgs(module.name, module.schema, rendered, task.at, true);
   const controllerOnly = module.kind === 'action' && module.controllerOnly;
-  const host = hostAccess(run, controllerOnly ? undefined : await run.connect());
-  let moduleResult: ModuleResult;
+  const host = hostAccess(run, vars, controllerOnly ? undefined : await run.connect());
+  let ran: ModuleResult;
   try {
-    moduleResult = module.kind === 'planner' ? await runPlanner(module, args, run, vars, host) : await runAction(module, args, run, vars, host);
+    ran = module.kind === 'planner' ? await runPlanner(module, args, run, vars, host) : await runAction(module, args, run, vars, host);
   } catch (err) {
     if (!(err instanceof ModuleFailure)) throw err;
-    moduleResult = { changed: false, failed: true, msg: err.message, data: err.data };
+    ran = { changed: false, failed: true, msg: err.message, data: err.data };
   }
+  // set_fact's facts are typed as Ansible's set_fact action types them ("yes" is true).
+  const moduleResult: ModuleResult = ran.facts ? { ...ran, facts: setFactValues(ran.facts), data: { ...ran.data, ansible_facts: setFactValues(ran.facts) } } : ran;
   const result: Vars = {
     ...moduleResult.data,
     changed: moduleResult.changed,
-    ...(moduleResult.failed ? { failed: true } : {}),
+    // Ansible registers `failed` on every result that ran, false when it did not fail.
+    failed: moduleResult.failed === true,
     ...(moduleResult.skipped ? { skipped: true } : {}),
     ...(moduleResult.msg !== undefined ? { msg: moduleResult.msg } : {}),
   };
   const scope = task.register ? extendVars(vars, { [task.register]: result }) : vars;
-  if (task.changedWhen) result['changed'] = conditionsHold(task.changedWhen, scope, task);
-  if (task.failedWhen) {
-    const failed = conditionsHold(task.failedWhen, scope, task);
-    if (failed) result['failed'] = true;
-    else delete result['failed'];
-  }
+  // As TaskExecutor: a result the module skipped is not judged by changed_when/failed_when.
+  if (task.changedWhen && !moduleResult.skipped) result['changed'] = conditionsHold(task.changedWhen, scope, task);
+  if (task.failedWhen && !moduleResult.skipped) result['failed_when_result'] = result['failed'] = conditionsHold(task.failedWhen, scope, task);
   const status: TaskStatus = result['failed'] ? 'failed' : result['skipped'] ? 'skipped' : result['changed'] ? 'changed' : 'ok';
   return { status, result, facts: moduleResult.facts, diff: moduleResult.diff };
 }
@@ -211,11 +217,13 @@ interface HostAccess extends PlanTarget {
 }
 
 /** What a task may do on its host: scripts and files with the task's become and time limit. */
-function hostAccess(run: TaskRun, connection: Connection | undefined): HostAccess {
+/** `vars`: the task's (a loop item's) variables, for become. */
+function hostAccess(run: TaskRun, vars: Vars, connection: Connection | undefined): HostAccess {
   const { task } = run;
   const deadline = run.timeoutMs > 0 ? Date.now() + run.timeoutMs : undefined;
   const seconds = run.timeoutMs / 1000;
-  const become = run.become ? { become: true, becomeUser: run.become.user, becomePassword: run.become.password } : {};
+  const to = run.become(vars);
+  const become = to ? { become: true, becomeUser: to.user, becomePassword: to.password } : {};
   const host = (): Connection => {
     if (!connection) throw new Error(`${task.module} runs on the controller`);
     return connection;

@@ -2,12 +2,23 @@ import type { Inventory } from '../inventory/model.js';
 import type { Play, Task } from '../playbook/model.js';
 import type { Templar } from '../template/templar.js';
 import type { Vars } from '../util/data.js';
+import type { TaskContext } from './host-iterator.js';
 import { makeLazy } from './lazy-vars.js';
+import { precedenceLayers, roleLayers } from './precedence.js';
+
+/** What a task's variables depend on besides the host. */
+export interface VarsScope {
+  readonly play: Play;
+  readonly task?: Task;
+  readonly context?: TaskContext;
+  /** The play's hosts: all it matched, and those not failed (ansible_play_hosts_all, ansible_play_hosts). */
+  readonly playHosts?: { readonly all: readonly string[]; readonly active: readonly string[] };
+}
 
 /**
- * Variables for one host and task, lowest first (documented in docs/templates.md):
- * role defaults < inventory (all < groups < host, then group_vars/host_vars) < facts < play vars
- * < vars_files < role and task vars < set_fact/register < extra vars (-e).
+ * A host's variables for a task, from every source in ansible-core's order (precedence.ts,
+ * documented in docs/templates.md), plus the magic variables. Facts, set_fact and register are
+ * kept per host for the run.
  */
 export class Variables {
   private readonly facts = new Map<string, Vars>();
@@ -15,13 +26,20 @@ export class Variables {
   private readonly inventoryVars = new Map<string, Vars>();
   /** hostvars[h], built once and dropped when h's facts change: a hosts template reads N hosts per host. */
   private readonly views = new Map<string, Vars>();
+  private readonly varsFilesOf = new WeakMap<Play, Vars[]>();
+  private playbookDir: string | undefined;
   readonly hostvars: Vars = {};
 
+  /**
+   * `magic`: variables of the run that nothing overrides (ansible_check_mode, …), as Ansible
+   * applies its magic variables after extra vars; `base`: values below everything (ansible_managed).
+   */
   constructor(
     private readonly inventory: Inventory,
     private readonly extraVars: Vars,
     private magic: Vars,
     private readonly templar: Templar,
+    private readonly base: Vars = {},
   ) {
     const groups = inventory.groupsMap();
     this.magic = { ...magic, groups };
@@ -31,9 +49,12 @@ export class Variables {
     }
   }
 
-  /** Magic variables that change per playbook (playbook_dir). */
-  setMagic(name: string, value: unknown): void {
-    this.magic = { ...this.magic, [name]: value };
+  /** The playbook being run: its directory is playbook_dir, and its group_vars/ and host_vars/ apply. */
+  setPlaybookDir(dir: string): void {
+    this.playbookDir = dir;
+    this.magic = { ...this.magic, playbook_dir: dir };
+    this.inventoryVars.clear();
+    this.views.clear();
   }
 
   hasFacts(host: string): boolean {
@@ -45,7 +66,7 @@ export class Variables {
     this.views.delete(host);
   }
 
-  /** set_fact and register: they outrank everything but extra vars, for the rest of the run. */
+  /** set_fact and register: they outrank everything but role parameters and extra vars, for the rest of the run. */
   setHostFacts(host: string, values: Vars): void {
     this.hostFacts.set(host, { ...this.hostFacts.get(host), ...values });
     this.views.delete(host);
@@ -54,7 +75,7 @@ export class Variables {
   private inventoryOf(host: string): Vars {
     let vars = this.inventoryVars.get(host);
     if (!vars) {
-      vars = this.inventory.varsOfHost(host);
+      vars = this.inventory.varsOfHost(host, this.playbookDir);
       this.inventoryVars.set(host, vars);
     }
     return vars;
@@ -80,30 +101,59 @@ export class Variables {
     return this.inventory.groupsOfHost(host).filter((g) => g !== 'all' && g !== 'ungrouped').sort();
   }
 
-  /** Inventory vars alone (connection settings come from these). */
+  /** Inventory vars alone. */
   inventoryVarsOf(host: string): Vars {
     return this.inventoryOf(host);
   }
 
-  forTask(host: string, play: Play, playVarsFiles: Vars, task: Task | undefined): Vars {
-    const configured = [play.defaults, this.inventoryOf(host), play.vars, playVarsFiles, task?.vars ?? {}, this.extraVars];
-    const vars: Vars = {
-      ...this.magic,
-      ...play.defaults,
-      ...this.inventoryOf(host),
-      ...this.facts.get(host),
-      ...play.vars,
-      ...playVarsFiles,
-      ...task?.vars,
-      ...this.hostFacts.get(host),
-      ...this.extraVars,
+  /** A host's variables for a task (or for the play, without one). */
+  forTask(host: string, scope: VarsScope): Vars {
+    const { play, task, context } = scope;
+    const roles = roleLayers(play.roles, context?.role);
+    const layers = precedenceLayers({
+      roleDefaults: roles.defaults,
+      inventory: this.inventoryOf(host),
+      facts: this.facts.get(host) ?? {},
+      playVars: play.vars,
+      varsFiles: this.playVarsFiles(play),
+      roleVars: roles.vars,
+      blockVars: context?.blocks.map((b) => b.vars) ?? [],
+      taskVars: task?.vars ?? {},
+      hostFacts: this.hostFacts.get(host) ?? {},
+      roleParams: roles.params,
+      extraVars: this.extraVars,
+    });
+    const vars: Vars = Object.assign({}, this.base, ...layers.map((l) => l.vars), this.magic, this.playMagic(scope), {
       inventory_hostname: host,
       inventory_hostname_short: host.split('.')[0],
       group_names: this.groupNames(host),
       hostvars: this.hostvars,
-    };
+    });
     // Lazy templates only where a configuration layer gave the winning value (not a fact or a register).
-    const fromConfig = configured.flatMap((layer) => Object.keys(layer).filter((k) => Object.is(vars[k], layer[k])));
+    const fromConfig = layers.flatMap((l) => (l.fromHost ? [] : Object.keys(l.vars).filter((k) => Object.is(vars[k], l.vars[k]))));
     return makeLazy(vars, this.templar, fromConfig);
+  }
+
+  /** The play's and the task's role's magic variables (VariableManager._get_magic_variables). */
+  private playMagic(scope: VarsScope): Vars {
+    const { play, context, playHosts } = scope;
+    const topRoles = play.roles.filter((r) => r.parents.length === 0).map((r) => r.name);
+    const role = context?.role;
+    return {
+      ansible_play_name: play.name,
+      ansible_play_role_names: topRoles,
+      role_names: topRoles,
+      ...(playHosts ? { ansible_play_hosts_all: playHosts.all, ansible_play_hosts: playHosts.active, ansible_play_batch: playHosts.active, play_hosts: playHosts.active } : {}),
+      ...(role ? { role_name: role.name, ansible_role_name: role.name, role_path: role.path } : {}),
+    };
+  }
+
+  private playVarsFiles(play: Play): Vars[] {
+    let files = this.varsFilesOf.get(play);
+    if (!files) {
+      files = play.varsFiles.map((f) => f.vars);
+      this.varsFilesOf.set(play, files);
+    }
+    return files;
   }
 }

@@ -1,29 +1,19 @@
-import jsep from 'jsep';
 import { ConfigError, type SourcePosition } from '../errors.js';
-import { filters, tests } from '../template/filters.js';
+import { filters } from '../template/filters.js';
 import type { Vars } from '../util/data.js';
+import type { Expression } from './ast.js';
+import { SyntaxProblem } from './lexer.js';
+import { parse } from './parser.js';
+import { arithmetic, compare, contains, equal, PythonTypeError, pythonStr, truthy } from '../util/python-values.js';
+import { TESTS } from './tests.js';
+
+export type { Expression } from './ast.js';
 
 /**
- * Ansible's bare condition form (`inventory_hostname != item and x is defined`), parsed by jsep
- * and evaluated here over plain data: no JavaScript globals, no prototype access, and only the
- * whitelisted filters and tests can be called.
+ * Ansible's bare condition form (`inventory_hostname != item and x is not defined`), parsed with
+ * Jinja's grammar and evaluated with Python's rules over plain data: no JavaScript globals, no
+ * prototype access, no calls, and only the whitelisted filters and tests.
  */
-jsep.addBinaryOp('or', 1);
-jsep.addBinaryOp('and', 2);
-jsep.addBinaryOp('in', 7);
-jsep.addBinaryOp('not in', 7);
-jsep.addBinaryOp('is', 7);
-jsep.addBinaryOp('is not', 7);
-jsep.addUnaryOp('not');
-jsep.removeBinaryOp('|');
-jsep.addBinaryOp('|', 13); // filters bind tighter than comparisons and arithmetic, as in Jinja
-jsep.addLiteral('True', true);
-jsep.addLiteral('False', false);
-jsep.addLiteral('None', null);
-jsep.addLiteral('true', true);
-jsep.addLiteral('false', false);
-
-export type Expression = jsep.Expression;
 
 const FORBIDDEN = new Set(['__proto__', 'prototype', 'constructor']);
 
@@ -31,18 +21,19 @@ const FORBIDDEN = new Set(['__proto__', 'prototype', 'constructor']);
 export class ExpressionError extends Error {}
 
 /** Ansible accepts `when: "{{ x }}"` too (with a warning); the braces are dropped. */
-function unwrap(text: string): string {
-  const m = /^\s*\{\{(.*)\}\}\s*$/s.exec(text);
-  return m ? (m[1] ?? '') : text;
+function unwrap(text: string): { body: string; offset: number } {
+  const m = /^(\s*\{\{)(.*)\}\}\s*$/s.exec(text);
+  return m ? { body: m[2] ?? '', offset: (m[1] ?? '').length } : { body: text, offset: 0 };
 }
 
 export function parseExpression(text: string, at?: SourcePosition): Expression {
+  const { body, offset } = unwrap(text);
   try {
-    return jsep(unwrap(text));
+    return parse(body);
   } catch (err) {
-    const e = err as Error & { index?: number };
-    const where = at && e.index !== undefined ? { ...at, col: at.col + e.index } : at;
-    throw new ConfigError(`cannot parse condition "${text}": ${e.message.replace(/ at character \d+$/, '')}`, where);
+    if (!(err instanceof SyntaxProblem)) throw err;
+    const where = at ? { ...at, col: at.col + offset + err.at } : at;
+    throw new ConfigError(`cannot parse condition "${text}": ${err.message}`, where);
   }
 }
 
@@ -51,20 +42,24 @@ const UNDEFINED = Symbol('undefined');
 type Value = unknown;
 
 export function evaluate(expression: Expression, vars: Vars): unknown {
-  const value = evalNode(expression, vars);
+  const value = guarded(() => evalNode(expression, vars));
   if (value === UNDEFINED) throw new ExpressionError(`'${describe(expression)}' is undefined`);
   return value;
 }
 
-/** True or false as Jinja sees it (empty list, empty string, 0 and None are false). */
+/** True or false as Jinja's `{% if %}` decides (empty list, empty string, 0 and None are false). */
 export function evaluateCondition(expression: Expression, vars: Vars): boolean {
   return truthy(evaluate(expression, vars));
 }
 
-function truthy(v: Value): boolean {
-  if (Array.isArray(v)) return v.length > 0;
-  if (v && typeof v === 'object') return Object.keys(v).length > 0;
-  return Boolean(v);
+/** Python's TypeErrors (`'<' not supported between 'str' and 'int'`) are the condition's error. */
+function guarded<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    if (err instanceof PythonTypeError) throw new ExpressionError(err.message);
+    throw err;
+  }
 }
 
 function defined(v: Value, node: Expression): unknown {
@@ -72,102 +67,144 @@ function defined(v: Value, node: Expression): unknown {
   return v;
 }
 
+function value(node: Expression, vars: Vars): unknown {
+  return defined(evalNode(node, vars), node);
+}
+
 function evalNode(node: Expression, vars: Vars): Value {
   switch (node.type) {
-    case 'Literal':
-      return (node as jsep.Literal).value;
-    case 'Identifier':
-      return lookup(vars, (node as jsep.Identifier).name);
-    case 'MemberExpression': {
-      const m = node as jsep.MemberExpression;
-      const object = evalNode(m.object, vars);
-      const key = String(m.computed ? defined(evalNode(m.property, vars), m.property) : (m.property as jsep.Identifier).name);
-      if (FORBIDDEN.has(key)) throw new ExpressionError(`"${key}" may not be used in a condition`);
-      if (object === UNDEFINED || object === null || typeof object !== 'object') return UNDEFINED;
-      return lookup(object as Vars, key);
+    case 'literal':
+      return node.value;
+    case 'name':
+      return lookup(vars, node.name);
+    case 'list':
+      return node.items.map((item) => value(item, vars));
+    case 'dict': {
+      const out: Vars = {};
+      for (const [k, v] of node.entries) {
+        const key = pythonStr(value(k, vars));
+        if (FORBIDDEN.has(key)) throw new ExpressionError(`"${key}" may not be used in a condition`);
+        out[key] = value(v, vars);
+      }
+      return out;
     }
-    case 'ArrayExpression':
-      return (node as jsep.ArrayExpression).elements.map((e) => (e ? defined(evalNode(e, vars), e) : null));
-    case 'UnaryExpression': {
-      const u = node as jsep.UnaryExpression;
-      const v = defined(evalNode(u.argument, vars), u.argument);
-      if (u.operator === 'not' || u.operator === '!') return !truthy(v);
-      if (u.operator === '-') return -Number(v);
-      if (u.operator === '+') return Number(v);
-      throw new ExpressionError(`operator ${u.operator} is not supported`);
+    case 'getattr':
+      return member(evalNode(node.object, vars), node.name);
+    case 'getitem':
+      return member(evalNode(node.object, vars), value(node.key, vars));
+    case 'slice':
+      return slice(value(node.object, vars), node, vars);
+    case 'unary': {
+      const v = value(node.operand, vars);
+      if (node.op === 'not') return !truthy(v);
+      if (typeof v !== 'number' && typeof v !== 'boolean') throw new ExpressionError(`bad operand type for unary ${node.op}: '${typeof v}'`);
+      return node.op === '-' ? -Number(v) : Number(v);
     }
-    case 'BinaryExpression':
-      return binary(node as jsep.BinaryExpression, vars);
-    case 'ConditionalExpression': {
-      const c = node as jsep.ConditionalExpression;
-      return truthy(defined(evalNode(c.test, vars), c.test)) ? evalNode(c.consequent, vars) : evalNode(c.alternate, vars);
+    case 'binary': {
+      // and/or give one of their operands, as in Python.
+      if (node.op === 'and') {
+        const left = value(node.left, vars);
+        return truthy(left) ? value(node.right, vars) : left;
+      }
+      if (node.op === 'or') {
+        const left = value(node.left, vars);
+        return truthy(left) ? left : value(node.right, vars);
+      }
+      const left = value(node.left, vars);
+      const right = value(node.right, vars);
+      if (node.op === '~') return pythonStr(left) + pythonStr(right);
+      return arithmetic(node.op, left, right);
     }
-    default:
-      throw new ExpressionError(`${node.type} is not allowed in a condition`);
+    case 'compare': {
+      let left = value(node.first, vars);
+      for (const { op, operand } of node.ops) {
+        const right = value(operand, vars);
+        if (!compareOnce(op, left, right)) return false;
+        left = right;
+      }
+      return true;
+    }
+    case 'filter':
+      return applyFilter(node, vars);
+    case 'test': {
+      const test = Object.prototype.hasOwnProperty.call(TESTS, node.name) ? TESTS[node.name] : undefined;
+      if (!test) throw new ExpressionError(`unknown test "${node.name}": use one of ${Object.keys(TESTS).join(', ')}`);
+      const subject = evalNode(node.value, vars);
+      if (subject === UNDEFINED && node.name !== 'defined' && node.name !== 'undefined') defined(subject, node.value);
+      const result = test(subject === UNDEFINED ? undefined : subject, ...node.args.map((a) => value(a, vars)));
+      return node.negated ? !result : result;
+    }
+    case 'condexpr':
+      if (truthy(value(node.test, vars))) return evalNode(node.then, vars);
+      return node.otherwise ? evalNode(node.otherwise, vars) : UNDEFINED;
+    case 'call':
+      throw new ExpressionError(`calling ${describe(node.callee)}() is not allowed in a condition`);
   }
 }
 
-function binary(node: jsep.BinaryExpression, vars: Vars): Value {
-  const { operator } = node;
-  if (operator === 'and') return truthy(defined(evalNode(node.left, vars), node.left)) && truthy(defined(evalNode(node.right, vars), node.right));
-  if (operator === 'or') return truthy(defined(evalNode(node.left, vars), node.left)) || truthy(defined(evalNode(node.right, vars), node.right));
-  if (operator === 'is' || operator === 'is not') {
-    const result = applyTest(node.right, evalNode(node.left, vars));
-    return operator === 'is' ? result : !result;
-  }
-  if (operator === '|') return applyFilter(node.right, evalNode(node.left, vars), vars);
-  const left = defined(evalNode(node.left, vars), node.left);
-  const right = defined(evalNode(node.right, vars), node.right);
-  switch (operator) {
+function compareOnce(op: string, left: unknown, right: unknown): boolean {
+  switch (op) {
     case '==':
-    case '===':
       return equal(left, right);
     case '!=':
-    case '!==':
       return !equal(left, right);
-    case '<':
-      return (left as number) < (right as number);
-    case '>':
-      return (left as number) > (right as number);
-    case '<=':
-      return (left as number) <= (right as number);
-    case '>=':
-      return (left as number) >= (right as number);
     case 'in':
       return contains(right, left);
     case 'not in':
       return !contains(right, left);
-    case '+':
-      return typeof left === 'number' && typeof right === 'number' ? left + right : String(left) + String(right);
-    case '-':
-      return Number(left) - Number(right);
-    case '*':
-      return Number(left) * Number(right);
-    case '/':
-      return Number(left) / Number(right);
-    case '%':
-      return Number(left) % Number(right);
     default:
-      throw new ExpressionError(`operator ${operator} is not supported`);
+      return compare(op as '<' | '>' | '<=' | '>=', left, right);
   }
 }
 
-function applyTest(node: Expression, value: Value): boolean {
-  const name = node.type === 'Identifier' ? (node as jsep.Identifier).name : undefined;
-  const test = name !== undefined ? tests[name] : undefined;
-  if (!test) throw new ExpressionError(`unknown test "${describe(node)}": use one of ${Object.keys(tests).join(', ')}`);
-  return test(value === UNDEFINED ? undefined : value);
+/** `a.b`, `a[k]`: a mapping's own key, a list's index (negative from the end), a string's character. */
+function member(object: Value, key: unknown): Value {
+  if (typeof key === 'string' && FORBIDDEN.has(key)) throw new ExpressionError(`"${key}" may not be used in a condition`);
+  if (Array.isArray(object) || typeof object === 'string') {
+    if (typeof key !== 'number' || !Number.isInteger(key)) return UNDEFINED;
+    const index = key < 0 ? object.length + key : key;
+    return index >= 0 && index < object.length ? object[index] : UNDEFINED;
+  }
+  if (object === UNDEFINED || object === null || typeof object !== 'object') return UNDEFINED;
+  return lookup(object as Vars, pythonStr(key));
 }
 
-function applyFilter(node: Expression, value: Value, vars: Vars): Value {
-  const call = node.type === 'CallExpression' ? (node as jsep.CallExpression) : undefined;
-  const callee = call ? call.callee : node;
-  const name = callee.type === 'Identifier' ? (callee as jsep.Identifier).name : '';
+function slice(object: unknown, node: Extract<Expression, { type: 'slice' }>, vars: Vars): unknown {
+  if (!Array.isArray(object) && typeof object !== 'string') throw new ExpressionError(`'${describe(node.object)}' cannot be sliced`);
+  const bound = (n: Expression | undefined): number | undefined => {
+    if (!n) return undefined;
+    const v = value(n, vars);
+    if (typeof v !== 'number' || !Number.isInteger(v)) throw new ExpressionError('slice indices must be integers');
+    return v;
+  };
+  const step = bound(node.step) ?? 1;
+  if (step === 0) throw new ExpressionError('slice step cannot be zero');
+  const items = Array.isArray(object) ? object : [...object];
+  const n = items.length;
+  const clamp = (i: number | undefined, fallback: number): number => (i === undefined ? fallback : i < 0 ? Math.max(i + n, step < 0 ? -1 : 0) : Math.min(i, step < 0 ? n - 1 : n));
+  const start = clamp(bound(node.start), step > 0 ? 0 : n - 1);
+  const stop = clamp(bound(node.stop), step > 0 ? n : -1);
+  const out: unknown[] = [];
+  for (let i = start; step > 0 ? i < stop : i > stop; i += step) out.push(items[i]);
+  return typeof object === 'string' ? out.join('') : out;
+}
+
+/** Jinja's names for the helpers that have another name here. */
+const FILTER_ALIASES: Record<string, string> = { d: 'default', count: 'length' };
+
+function applyFilter(node: Extract<Expression, { type: 'filter' }>, vars: Vars): Value {
+  const name = FILTER_ALIASES[node.name] ?? node.name;
   const filter = Object.prototype.hasOwnProperty.call(filters, name) ? filters[name] : undefined;
-  if (!filter) throw new ExpressionError(`unknown filter "${name || describe(node)}"`);
-  const args = (call?.arguments ?? []).map((a) => defined(evalNode(a, vars), a));
-  if (value === UNDEFINED && name !== 'default') throw new ExpressionError(`undefined value given to filter ${name}`);
-  return filter(value === UNDEFINED ? undefined : value, ...args);
+  if (!filter) throw new ExpressionError(`unknown filter "${node.name}"`);
+  if (node.kwargs.length > 0) throw new ExpressionError(`filter ${node.name}: keyword arguments are not supported`);
+  const subject = evalNode(node.value, vars);
+  const args = node.args.map((a) => value(a, vars));
+  if (name === 'default') {
+    // Jinja: only an undefined value (or, with true, a false one) is replaced; None stays None.
+    const [fallback = '', whenFalse = false] = args;
+    return subject === UNDEFINED || (truthy(whenFalse) && !truthy(subject)) ? fallback : subject;
+  }
+  return filter(defined(subject, node.value), ...args);
 }
 
 function lookup(object: Vars, key: string): Value {
@@ -175,30 +212,19 @@ function lookup(object: Vars, key: string): Value {
   return Object.prototype.hasOwnProperty.call(object, key) ? object[key] : UNDEFINED;
 }
 
-function equal(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a === 'object' || typeof b === 'object') return JSON.stringify(a) === JSON.stringify(b);
-  return false;
-}
-
-function contains(container: unknown, item: unknown): boolean {
-  if (typeof container === 'string') return container.includes(String(item));
-  if (Array.isArray(container)) return container.some((x) => equal(x, item));
-  if (container && typeof container === 'object') return Object.prototype.hasOwnProperty.call(container, String(item));
-  return false;
-}
-
 function describe(node: Expression): string {
   switch (node.type) {
-    case 'Identifier':
-      return (node as jsep.Identifier).name;
-    case 'Literal':
-      return String((node as jsep.Literal).raw);
-    case 'MemberExpression': {
-      const m = node as jsep.MemberExpression;
-      return m.computed ? `${describe(m.object)}[${describe(m.property)}]` : `${describe(m.object)}.${describe(m.property)}`;
-    }
+    case 'name':
+      return node.name;
+    case 'literal':
+      return node.raw;
+    case 'getattr':
+      return `${describe(node.object)}.${node.name}`;
+    case 'getitem':
+      return `${describe(node.object)}[${describe(node.key)}]`;
+    case 'filter':
+      return `${describe(node.value)} | ${node.name}`;
     default:
-      return node.type;
+      return node.type === 'call' ? `${describe(node.callee)}(…)` : 'the expression';
   }
 }

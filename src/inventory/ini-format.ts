@@ -1,6 +1,7 @@
 import { ConfigError, type SourcePosition } from '../errors.js';
 import type { Vars } from '../util/data.js';
 import { shlexSplit } from '../util/shlex.js';
+import { literalEval } from './python-literal.js';
 import { checkConnectionVars } from './connection-vars.js';
 import type { Inventory } from './model.js';
 import { expandHostRange } from './ranges.js';
@@ -13,10 +14,11 @@ interface Pending {
 }
 
 /**
- * Ansible's INI inventory (what Vagrant writes). Inline host values are read as literals
- * (`2222` is a number, `True` a boolean); values in `[group:vars]` stay strings, as in Ansible.
- * As in Ansible's ini plugin, `[g:vars]` and `[p:children]` may only name groups declared
- * somewhere (`[g]`, `[g:children]`, or an earlier source).
+ * Ansible's INI inventory (what Vagrant writes). Values on host lines and in `[group:vars]` are
+ * read as Ansible's ini plugin reads them (`_parse_value`: Python literals, so `2222` is a
+ * number, `True` a boolean, `"a b"` a string, `yes` the text yes). As in the ini plugin,
+ * `[g:vars]` and `[p:children]` may only name groups declared somewhere (`[g]`,
+ * `[g:children]`, or an earlier source).
  */
 export function readIniInventory(inventory: Inventory, text: string, file: string): void {
   let section: { group: string; kind: 'hosts' | 'vars' | 'children' } = { group: 'ungrouped', kind: 'hosts' };
@@ -50,9 +52,9 @@ export function readIniInventory(inventory: Inventory, text: string, file: strin
       const eq = line.indexOf('=');
       if (eq < 1) throw new ConfigError(`expected key=value in [${section.group}:vars], found "${line}"`, at);
       const key = line.slice(0, eq).trim();
-      const value = unquote(line.slice(eq + 1).trim());
+      const value = parseValue(line.slice(eq + 1).trim());
       checkConnectionVars({ [key]: value }, () => at);
-      inventory.group(section.group).vars[key] = value;
+      inventory.setGroupVar(section.group, key, value);
       return;
     }
     if (section.kind === 'children') {
@@ -84,7 +86,7 @@ function addChild(inventory: Inventory, parent: string, child: string, at: Sourc
 function readHostLine(inventory: Inventory, raw: string, line: string, group: string, at: SourcePosition): void {
   let words: string[];
   try {
-    words = shlexSplit(line.replace(/\s+[#;].*$/, ''));
+    words = shlexSplit(line, { comments: true });
   } catch (err) {
     throw new ConfigError(`cannot split host line: ${(err as Error).message}`, at);
   }
@@ -99,7 +101,7 @@ function readHostLine(inventory: Inventory, raw: string, line: string, group: st
   for (const word of rest) {
     const eq = word.indexOf('=');
     if (eq < 1) throw new ConfigError(`expected key=value after the host name, found "${word}"`, at);
-    vars[word.slice(0, eq)] = parseLiteral(word.slice(eq + 1));
+    vars[word.slice(0, eq)] = parseValue(word.slice(eq + 1));
   }
   // The column of `key=` on the line, for errors about one variable.
   checkConnectionVars(vars, (key) => {
@@ -119,24 +121,8 @@ function readHostLine(inventory: Inventory, raw: string, line: string, group: st
   }
 }
 
-/** Python's ast.literal_eval for the values Ansible users write inline. */
-function parseLiteral(value: string): unknown {
-  if (/^[-+]?\d+$/.test(value)) return Number(value);
-  if (/^[-+]?(\d+\.\d*|\.\d+)([eE][-+]?\d+)?$/.test(value)) return Number(value);
-  if (value === 'True') return true;
-  if (value === 'False') return false;
-  if (value === 'None') return null;
-  if (/^[[{]/.test(value)) {
-    try {
-      return JSON.parse(value.replace(/'/g, '"'));
-    } catch {
-      return value;
-    }
-  }
-  return value;
-}
-
-function unquote(value: string): string {
-  const m = /^(['"])(.*)\1$/.exec(value);
-  return m ? (m[2] ?? '') : value;
+/** The ini plugin's `_parse_value`: a Python literal's value, else the text as written. */
+function parseValue(text: string): unknown {
+  const literal = literalEval(text);
+  return literal ? literal.value : text;
 }

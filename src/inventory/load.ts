@@ -1,14 +1,16 @@
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { ConfigError } from '../errors.js';
 import { parseYaml } from '../config/yaml.js';
 import { checkPath } from '../util/path-check.js';
+import type { Vars } from '../util/data.js';
 import { kindOf, listDirectory, readText } from '../util/safe-fs.js';
 import { readIniInventory } from './ini-format.js';
 import { Inventory } from './model.js';
 import { readNamedVars } from './vars-dirs.js';
 import { readYamlInventory } from './yaml-format.js';
 
-const SKIPPED_IN_DIRECTORY = /(~|\.orig|\.bak|\.retry|\.pyc|\.cfg|\.md|\.swp)$/;
+/** ansible-core's INVENTORY_IGNORE_EXTS: files a directory source skips (.ini included). */
+const SKIPPED_IN_DIRECTORY = /(~|\.orig|\.ini|\.cfg|\.retry|\.pyc|\.pyo|\.swp|\.bak|\.rpm|\.md|\.txt|\.rst)$/;
 
 /**
  * Reads one or more inventory sources (files or directories, as `-i` takes them) into one
@@ -43,16 +45,19 @@ export function loadInventory(sources: readonly string[]): Inventory {
   return inventory;
 }
 
-/** Applies `<base>/group_vars/*` and `<base>/host_vars/*` to groups and hosts that exist. */
-export function applyVarsDirs(inventory: Inventory, base: string): void {
-  for (const group of inventory.groups.values()) {
-    const vars = readNamedVars(join(base, 'group_vars'), group.name);
-    if (vars) Object.assign(group.vars, vars);
+/** Reads `<base>/group_vars/*` and `<base>/host_vars/*` for the groups and hosts that exist. */
+export function applyVarsDirs(inventory: Inventory, base: string, besidePlaybook = false): void {
+  const groups = new Map<string, Vars>();
+  const hosts = new Map<string, Vars>();
+  for (const group of inventory.groups.keys()) {
+    const vars = readNamedVars(join(base, 'group_vars'), group);
+    if (vars) groups.set(group, vars);
   }
-  for (const host of inventory.hosts.values()) {
-    const vars = readNamedVars(join(base, 'host_vars'), host.name);
-    if (vars) Object.assign(host.vars, vars);
+  for (const host of inventory.hosts.keys()) {
+    const vars = readNamedVars(join(base, 'host_vars'), host);
+    if (vars) hosts.set(host, vars);
   }
+  inventory.addVarsDir({ base: resolve(base), besidePlaybook, groups, hosts });
 }
 
 function readInventoryFile(inventory: Inventory, path: string): void {

@@ -2,13 +2,23 @@ import type { Vars } from '../util/data.js';
 
 export interface InventoryHost {
   readonly name: string;
-  /** Variables set on the host itself (inline, in the inventory, or in host_vars/). */
+  /** Variables set on the host in the inventory source (inline, or under hosts:). */
   readonly vars: Vars;
+}
+
+/** `group_vars/` and `host_vars/` found beside an inventory source, or beside a playbook. */
+export interface VarsDir {
+  readonly base: string;
+  readonly besidePlaybook: boolean;
+  readonly groups: ReadonlyMap<string, Vars>;
+  readonly hosts: ReadonlyMap<string, Vars>;
 }
 
 export interface InventoryGroup {
   readonly name: string;
   readonly vars: Vars;
+  /** ansible_group_priority: among groups of one depth, a higher one's vars win (default 1). */
+  priority: number;
   /** Hosts listed directly in this group, in the order they were written. */
   readonly hosts: string[];
   readonly children: string[];
@@ -21,6 +31,8 @@ export interface InventoryGroup {
 export class Inventory {
   readonly hosts = new Map<string, InventoryHost>();
   readonly groups = new Map<string, InventoryGroup>();
+  /** group_vars/ and host_vars/ directories, in the order they were found. */
+  readonly varsDirs: VarsDir[] = [];
 
   constructor() {
     this.group('all');
@@ -30,7 +42,7 @@ export class Inventory {
   group(name: string): InventoryGroup {
     let g = this.groups.get(name);
     if (!g) {
-      g = { name, vars: {}, hosts: [], children: [] };
+      g = { name, vars: {}, priority: 1, hosts: [], children: [] };
       this.groups.set(name, g);
     }
     return g;
@@ -103,7 +115,9 @@ export class Inventory {
     };
     for (const g of this.groups.values()) if (g.name !== 'all' && g.hosts.includes(host)) visit(g.name);
     const depths = new Map([...found].map((g) => [g, this.depth(g, [])]));
-    const sorted = [...found].sort((a, b) => (depths.get(a) ?? 0) - (depths.get(b) ?? 0) || (a < b ? -1 : a > b ? 1 : 0));
+    // sort_groups: by depth, then ansible_group_priority, then name.
+    const priority = (g: string): number => this.groups.get(g)?.priority ?? 1;
+    const sorted = [...found].sort((a, b) => (depths.get(a) ?? 0) - (depths.get(b) ?? 0) || priority(a) - priority(b) || (a < b ? -1 : a > b ? 1 : 0));
     // Membership is fixed once loading is done (finish() has run), so it is computed once per host.
     if (this.finished) this.groupsOfHostCache.set(host, sorted);
     return sorted;
@@ -125,9 +139,15 @@ export class Inventory {
     return [...this.hosts.keys()].filter((h) => members.has(h));
   }
 
-  /** A group's hosts in Ansible's Group.get_hosts order (what subscripts index): its own, then its descendants', level by level. */
+  private readonly groupOrderCache = new Map<string, string[]>();
+
+  /**
+   * A group's hosts in Ansible's Group.get_hosts order (what subscripts index, `groups[g]` lists
+   * and plays run in): its own, then its descendants', level by level (`all` too).
+   */
   hostsOfGroupInGroupOrder(group: string): string[] {
-    if (group === 'all') return [...this.hosts.keys()];
+    const cached = this.groupOrderCache.get(group);
+    if (cached) return cached;
     const found = new Set<string>();
     const seen = new Set<string>();
     let level = [group];
@@ -142,21 +162,53 @@ export class Inventory {
       }
       level = next;
     }
-    return [...found];
+    const hosts = [...found];
+    if (this.finished) this.groupOrderCache.set(group, hosts);
+    return hosts;
   }
 
-  /** Inventory variables of a host: all < groups (by depth, then name) < host. */
-  varsOfHost(host: string): Vars {
-    const out: Vars = {};
-    for (const g of this.groupsOfHost(host)) Object.assign(out, this.groups.get(g)?.vars);
-    Object.assign(out, this.hosts.get(host)?.vars);
-    return out;
+  /** A variable of a group from the inventory source; ansible_group_priority is the group's priority, not a variable (as Group.set_variable). */
+  setGroupVar(group: string, key: string, value: unknown): void {
+    const g = this.group(group);
+    if (key === 'ansible_group_priority') g.priority = Number.parseInt(String(value), 10) || 0;
+    else g.vars[key] = value;
   }
 
-  /** The `groups` magic variable: every group name to its hosts. */
+  addVarsDir(dir: VarsDir): void {
+    this.varsDirs.push(dir);
+  }
+
+  /**
+   * A host's inventory variables in ansible-core 2.14's order (VARIABLE_PRECEDENCE), later wins:
+   * the inventory's all group, its groups (shallow to deep, then by name); group_vars/all beside
+   * the inventory, then beside the playbook; group_vars/<group> beside the inventory, then beside
+   * the playbook; the host's own; host_vars/ beside the inventory, then beside the playbook.
+   * `playbookDir` names the playbook being run (none for ansible-inventory's view).
+   */
+  varsOfHost(host: string, playbookDir?: string): Vars {
+    // As VariableManager: `all` first on its own, then the host's other groups.
+    const groups = this.groupsOfHost(host).filter((g) => g !== 'all');
+    const inventoryDirs = this.varsDirs.filter((d) => !d.besidePlaybook);
+    const playbookDirs = playbookDir === undefined ? [] : this.varsDirs.filter((d) => d.besidePlaybook && d.base === playbookDir);
+    const fromDirs = (dirs: readonly VarsDir[], names: readonly string[]): Vars[] => dirs.flatMap((d) => names.map((g) => d.groups.get(g) ?? {}));
+    return Object.assign(
+      {},
+      this.groups.get('all')?.vars,
+      ...groups.map((g) => this.groups.get(g)?.vars),
+      ...fromDirs(inventoryDirs, ['all']),
+      ...fromDirs(playbookDirs, ['all']),
+      ...fromDirs(inventoryDirs, groups),
+      ...fromDirs(playbookDirs, groups),
+      this.hosts.get(host)?.vars,
+      ...inventoryDirs.map((d) => d.hosts.get(host)),
+      ...playbookDirs.map((d) => d.hosts.get(host)),
+    );
+  }
+
+  /** The `groups` magic variable: every group name to its hosts, in group order (as get_groups_dict). */
   groupsMap(): Record<string, string[]> {
     const out: Record<string, string[]> = {};
-    for (const name of this.groups.keys()) out[name] = this.hostsOfGroup(name);
+    for (const name of this.groups.keys()) out[name] = [...this.hostsOfGroupInGroupOrder(name)];
     return out;
   }
 }

@@ -7,7 +7,8 @@ import { splitHostPattern } from './pattern-split.js';
  * Ansible host patterns: `all`, `*`, `a:b`, `a,b` (union), `a:&b` (intersection), `a:!b`
  * (exclusion), fnmatch globs (`web*`, `db[0-3]`), `~regex`, subscripts (`web[0]`, `web[-1]`,
  * `web[1:3]`, `web[2:]`) and host names, as Ansible's InventoryManager reads them. Unions are
- * applied first, then intersections, then exclusions; the result keeps inventory order.
+ * applied first, then intersections, then exclusions; hosts come in the order the pattern
+ * matched them (a group's in its order), which is the order a play runs them in.
  *
  * `origin` names where the pattern was written, for errors: a position (a play's `hosts`) or an
  * option (`--limit`). A pattern that cannot be read, or a subscript past the end of its hosts, is
@@ -27,7 +28,8 @@ export function selectHosts(inventory: Inventory, pattern: string | readonly str
   }
   const regular = terms.filter((t) => !t.startsWith('!') && !t.startsWith('&'));
   const ordered = [...(regular.length > 0 ? regular : ['all']), ...terms.filter((t) => t.startsWith('&')), ...terms.filter((t) => t.startsWith('!'))];
-  let selected = new Set<string>();
+  // As InventoryManager._evaluate_patterns: unions append in the order matched, & and ! filter.
+  let selected: string[] = [];
   for (const term of ordered) {
     let matched: string[];
     try {
@@ -36,15 +38,17 @@ export function selectHosts(inventory: Inventory, pattern: string | readonly str
       return fail((err as Error).message);
     }
     if (term.startsWith('!')) {
-      for (const h of matched) selected.delete(h);
+      const drop = new Set(matched);
+      selected = selected.filter((h) => !drop.has(h));
     } else if (term.startsWith('&')) {
       const keep = new Set(matched);
-      selected = new Set([...selected].filter((h) => keep.has(h)));
+      selected = selected.filter((h) => keep.has(h));
     } else {
-      for (const h of matched) selected.add(h);
+      const have = new Set(selected);
+      for (const h of matched) if (!have.has(h)) selected.push(h);
     }
   }
-  return [...inventory.hosts.keys()].filter((h) => selected.has(h));
+  return selected;
 }
 
 /** `(.+)[n]`, `(.+)[n:m]`, `(.+)[n:]` (and the old `[n-m]`), as Ansible's PATTERN_WITH_SUBSCRIPT. */
@@ -79,7 +83,7 @@ function pastTheEnd(index: string | undefined, count: number): Error {
 
 /** Hosts of every group whose name matches, then (for globs, regexes or no group) matching host names. */
 function enumerate(inventory: Inventory, term: string): string[] {
-  if (term === 'all') return [...inventory.hosts.keys()];
+  if (term === 'all') return inventory.hostsOfGroupInGroupOrder('all');
   const matches = nameMatcher(term);
   const found = new Set<string>();
   let groupMatched = false;
@@ -92,4 +96,19 @@ function enumerate(inventory: Inventory, term: string): string[] {
     for (const host of inventory.hosts.keys()) if (matches(host)) found.add(host);
   }
   return [...found];
+}
+
+/**
+ * The terms of a pattern that match no group and no host at all (`&`/`!` and a subscript taken
+ * off), which ansible-core warns about: "Could not match supplied host pattern, ignoring: …".
+ */
+export function unmatchedTerms(inventory: Inventory, pattern: string): string[] {
+  const out: string[] = [];
+  for (const raw of splitHostPattern(pattern)) {
+    const term = raw.replace(/^[&!]/, '');
+    if (term === 'all' || inventory.hosts.has(term)) continue;
+    const expr = term.startsWith('~') ? term : (SUBSCRIPT.exec(term)?.[1] ?? term);
+    if (enumerate(inventory, expr).length === 0 && !out.includes(expr)) out.push(expr);
+  }
+  return out;
 }

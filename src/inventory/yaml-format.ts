@@ -24,7 +24,7 @@ export function readYamlInventory(inventory: Inventory, data: unknown, file: str
 function readGroup(inventory: Inventory, name: string, body: unknown, parent: object): void {
   const at = positionOf(parent, name);
   checkPath(name, 'group name', at);
-  const group = inventory.group(name);
+  inventory.group(name);
   if (body === null) return;
   if (!isPlainObject(body)) {
     throw new ConfigError(`group "${name}" must be a mapping with hosts, vars or children, found ${describeType(body)}`, at);
@@ -38,7 +38,7 @@ function readGroup(inventory: Inventory, name: string, body: unknown, parent: ob
   if (vars !== undefined && vars !== null) {
     if (!isPlainObject(vars)) throw new ConfigError(`vars of group "${name}" must be a mapping`, positionOf(body, 'vars'));
     checkConnectionVars(vars, (key) => positionOf(vars, key));
-    Object.assign(group.vars, vars);
+    for (const [key, value] of Object.entries(vars)) inventory.setGroupVar(name, key, value);
   }
   if (hosts !== undefined && hosts !== null) {
     if (!isPlainObject(hosts)) {

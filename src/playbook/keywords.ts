@@ -5,11 +5,25 @@ export const TASK_KEYWORDS = new Set([
   'check_mode', 'diff', 'args', 'action', 'timeout',
 ]);
 
-/** Keywords Ansible has that this engine does not run yet: refused, never silently ignored. */
+/** Task keywords ansible-core 2.14 has (Task.fattributes, blocks, includes) that this engine does not run yet: refused, never silently ignored. */
 export const UNSUPPORTED_TASK_KEYWORDS = new Set([
-  'delegate_to', 'local_action', 'run_once', 'until', 'retries', 'delay', 'block', 'rescue', 'always',
-  'include', 'include_tasks', 'import_tasks', 'include_role', 'import_role', 'async', 'poll', 'environment',
-  'with_dict', 'with_fileglob', 'with_sequence', 'with_together', 'with_nested', 'become_method', 'throttle',
+  'delegate_to', 'delegate_facts', 'local_action', 'run_once', 'until', 'retries', 'delay', 'block', 'rescue', 'always',
+  'include', 'include_tasks', 'import_tasks', 'include_role', 'import_role', 'meta', 'async', 'poll', 'environment',
+  'become_method', 'become_exe', 'become_flags', 'throttle', 'any_errors_fatal', 'ignore_unreachable', 'remote_user',
+  'connection', 'port', 'module_defaults', 'collections', 'debugger',
+]);
+
+/** `with_<lookup>` loops other than with_items: refused as not supported yet. */
+export function isUnsupportedLoop(key: string): boolean {
+  return key.startsWith('with_') && key !== 'with_items';
+}
+
+/** Play keywords ansible-core 2.14 has (Play.fattributes) that this engine does not run yet. */
+export const UNSUPPORTED_PLAY_KEYWORDS = new Set([
+  'any_errors_fatal', 'become_exe', 'become_flags', 'become_method', 'check_mode', 'collections', 'debugger', 'diff',
+  'environment', 'fact_path', 'force_handlers', 'gather_subset', 'gather_timeout', 'ignore_errors', 'ignore_unreachable',
+  'max_fail_percentage', 'module_defaults', 'no_log', 'order', 'port', 'run_once', 'serial', 'strategy', 'throttle',
+  'timeout', 'vars_prompt',
 ]);
 
 export const PLAY_KEYWORDS = new Set([

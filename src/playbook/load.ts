@@ -5,8 +5,9 @@ import { CONNECTION_TYPES } from '../inventory/connection-vars.js';
 import { describeType, isPlainObject, toBoolean } from '../util/data.js';
 import { checkPath } from '../util/path-check.js';
 import { kindOf } from '../util/safe-fs.js';
-import { PLAY_KEYWORDS } from './keywords.js';
-import type { Play, Playbook, Task } from './model.js';
+import { type KeywordTemplates, readFlag, readText } from './keyword-values.js';
+import { PLAY_KEYWORDS, UNSUPPORTED_PLAY_KEYWORDS } from './keywords.js';
+import type { Block, FlushHandlers, Play, Playbook, PlayNode, RoleRun, Task } from './model.js';
 import { readRoles } from './roles.js';
 import { type ModuleCatalog, parseTask, stringList } from './task-parse.js';
 import { readPlayVarsFiles } from './vars-files.js';
@@ -64,6 +65,7 @@ function readPlay(raw: unknown, at: SourcePosition, file: string, catalog: Modul
   if (!isPlainObject(raw)) throw new ConfigError(`a play must be a mapping, found ${describeType(raw)}`, at);
   const keyAt = (key: string): SourcePosition => positionOf(raw, key) ?? at;
   for (const key of Object.keys(raw)) {
+    if (UNSUPPORTED_PLAY_KEYWORDS.has(key)) throw new ConfigError(`play keyword "${key}" is not supported by provision yet`, keyAt(key));
     if (!PLAY_KEYWORDS.has(key)) throw new ConfigError(`unknown play keyword "${key}"`, keyAt(key));
   }
   const hosts = hostsPattern(raw['hosts'], at, keyAt('hosts'));
@@ -81,14 +83,18 @@ function readPlay(raw: unknown, at: SourcePosition, file: string, catalog: Modul
   const varsFiles = readPlayVarsFiles(raw['vars_files'], keyAt('vars_files'), baseDir);
   const gather = raw['gather_facts'] === undefined ? true : toBoolean(raw['gather_facts']);
   if (gather === undefined) throw new ConfigError('"gather_facts" must be a boolean', keyAt('gather_facts'));
-  const become = optionalBoolean(raw, 'become', keyAt) ?? optionalBoolean(raw, 'sudo', keyAt);
-  const becomeUser = optionalScalar(raw, 'become_user', keyAt) ?? optionalScalar(raw, 'sudo_user', keyAt);
-  const remoteUser = optionalScalar(raw, 'remote_user', keyAt) ?? optionalScalar(raw, 'user', keyAt);
+  const templated: KeywordTemplates = {};
+  const become = readFlag(raw, 'become', keyAt, templated, 'become') ?? readFlag(raw, 'sudo', keyAt, templated, 'become');
+  const becomeUser = readText(raw, 'become_user', keyAt, templated, 'become_user') ?? readText(raw, 'sudo_user', keyAt, templated, 'become_user');
+  const remoteUser = readText(raw, 'remote_user', keyAt, templated, 'remote_user') ?? readText(raw, 'user', keyAt, templated, 'remote_user');
   const connection = optionalScalar(raw, 'connection', keyAt);
   // The engine reaches hosts as -c and the inventory say; a play asking for another way is refused, not ignored.
   if (connection !== undefined && (!CONNECTION_TYPES.includes(connection) || connection === 'local')) {
     throw new ConfigError(`play keyword "connection: ${connection}" is not supported yet: set ansible_connection in the inventory, or pass -c`, keyAt('connection'));
   }
+  // As Play.compile(): handlers notified in a section run when it ends.
+  const flush: FlushHandlers = { kind: 'flush_handlers' };
+  const block = (children: readonly PlayNode[], role?: RoleRun): Block => ({ kind: 'block', children, vars: {}, role });
   return {
     name: optionalScalar(raw, 'name', keyAt) ?? hosts,
     hosts,
@@ -96,15 +102,24 @@ function readPlay(raw: unknown, at: SourcePosition, file: string, catalog: Modul
     at,
     file,
     vars,
-    defaults: Object.assign({}, ...roles.map((r) => r.defaults)),
     varsFiles,
-    tasks: [...tasksOf('pre_tasks', playDirs), ...roles.flatMap((r) => r.tasks), ...tasksOf('tasks', playDirs), ...tasksOf('post_tasks', playDirs)],
-    handlers: [...roles.flatMap((r) => r.handlers), ...tasksOf('handlers', playDirs)],
+    roles: roles.map((r) => r.run),
+    blocks: [
+      block(tasksOf('pre_tasks', playDirs)),
+      flush,
+      ...roles.map((r) => block(r.tasks, r.run)),
+      block(tasksOf('tasks', playDirs)),
+      flush,
+      block(tasksOf('post_tasks', playDirs)),
+      flush,
+    ],
+    handlers: [...roles.map((r) => block(r.handlers, r.run)), block(tasksOf('handlers', playDirs))],
     gatherFacts: gather,
     become,
     becomeUser,
     remoteUser,
     tags: stringList(raw, 'tags', keyAt),
+    templated,
   };
 }
 
@@ -119,13 +134,6 @@ function hostsPattern(value: unknown, playAt: SourcePosition, at: SourcePosition
   checkPath(pattern, 'host pattern', at);
   if (pattern.includes('{{')) throw new ConfigError('templated host patterns are not supported yet: write the pattern (or use --limit)', at);
   return pattern;
-}
-
-function optionalBoolean(raw: Record<string, unknown>, key: string, keyAt: (k: string) => SourcePosition): boolean | undefined {
-  if (raw[key] === undefined) return undefined;
-  const b = toBoolean(raw[key]);
-  if (b === undefined) throw new ConfigError(`"${key}" must be a boolean (yes/no, true/false), found ${describeType(raw[key])}`, keyAt(key));
-  return b;
 }
 
 function optionalScalar(raw: Record<string, unknown>, key: string, keyAt: (k: string) => SourcePosition): string | undefined {

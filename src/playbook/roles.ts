@@ -5,14 +5,14 @@ import { describeType, isPlainObject, toBoolean, type Vars } from '../util/data.
 import { checkPath } from '../util/path-check.js';
 import { kindOf } from '../util/safe-fs.js';
 import { TASK_KEYWORDS, UNSUPPORTED_TASK_KEYWORDS } from './keywords.js';
-import type { Task } from './model.js';
+import type { RoleRun, Task } from './model.js';
 import { type ModuleCatalog, parseTask } from './task-parse.js';
 
-/** One run of a role in a play: its tasks and handlers, with its defaults. */
+/** One run of a role in a play: its tasks and handlers, and its variables. */
 export interface LoadedRole {
+  readonly run: RoleRun;
   readonly tasks: Task[];
   readonly handlers: Task[];
-  readonly defaults: Vars;
 }
 
 export interface RoleContext {
@@ -25,6 +25,7 @@ export interface RoleContext {
 interface Step {
   readonly dir: string;
   readonly name: string;
+  readonly run: RoleRun;
 }
 
 /** Keywords Ansible allows on a role entry that this engine does not apply to a role's tasks yet. */
@@ -62,17 +63,26 @@ function loadRole(entry: unknown, at: SourcePosition, chain: readonly Step[], in
   if (cycle >= 0) {
     throw new ConfigError(`role dependency cycle: ${[...chain.slice(cycle).map((s) => s.name), name].join(' -> ')}`, at);
   }
-  const { role: _role, name: _name, tags, vars: roleSpecVars, ...rest } = spec;
-  if (roleSpecVars !== undefined && !isPlainObject(roleSpecVars)) throw new ConfigError('role "vars" must be a mapping', positionOf(spec, 'vars') ?? at);
-  const params: Vars = { ...(roleSpecVars as Vars | undefined), ...rest };
+  const { role: _role, name: _name, tags, vars: roleSpecVars, ...params } = spec;
+  if (roleSpecVars !== undefined && roleSpecVars !== null && !isPlainObject(roleSpecVars)) throw new ConfigError('role "vars" must be a mapping', positionOf(spec, 'vars') ?? at);
+  const entryVars: Vars = isPlainObject(roleSpecVars) ? roleSpecVars : {};
   const roleTags = [...inheritedTags, ...(tags === undefined ? [] : Array.isArray(tags) ? tags.map(String) : String(tags).split(',').map((t) => t.trim()))];
   const meta = readMapping(join(dir, 'meta/main.yml'));
   const allowDuplicates = toBoolean(meta['allow_duplicates']) === true;
-  const identity = `${dir}\u0000${JSON.stringify(params)}`;
+  const identity = `${dir}\u0000${JSON.stringify([entryVars, params])}`;
   if (!allowDuplicates && seen.has(identity)) return;
   seen.add(identity);
 
-  const steps = [...chain, { dir, name }];
+  const run: RoleRun = {
+    name: basename(name),
+    path: dir,
+    defaults: readMapping(join(dir, 'defaults/main.yml')),
+    vars: readMapping(join(dir, 'vars/main.yml')),
+    entryVars,
+    params,
+    parents: chain.map((step) => step.run),
+  };
+  const steps = [...chain, { dir, name, run }];
   const dependencies = meta['dependencies'];
   if (dependencies !== undefined && dependencies !== null) {
     const metaFile = join(dir, 'meta/main.yml');
@@ -80,7 +90,6 @@ function loadRole(entry: unknown, at: SourcePosition, chain: readonly Step[], in
     dependencies.forEach((dependency, i) => loadRole(dependency, positionOf(dependencies, i) ?? { file: metaFile, line: 1, col: 1 }, steps, roleTags, context, seen, out));
   }
 
-  const roleVars = { ...readMapping(join(dir, 'vars/main.yml')), ...params };
   const searchDirs = [dir, context.baseDir, context.projectDir];
   const tasksFrom = (path: string): Task[] => {
     if (kindOf(path) !== 'file') return [];
@@ -89,10 +98,10 @@ function loadRole(entry: unknown, at: SourcePosition, chain: readonly Step[], in
     if (!Array.isArray(data)) throw new ConfigError(`a tasks file must be a list of tasks, found ${describeType(data)}`, positionOf(data) ?? { file: path, line: 1, col: 1 });
     return data.map((t, j) => {
       const task = parseTask(t, positionOf(data, j) ?? { file: path, line: 1, col: 1 }, context.catalog, { searchDirs, role: basename(name) });
-      return { ...task, vars: { ...roleVars, ...task.vars }, tags: [...task.tags, ...roleTags] };
+      return { ...task, tags: [...task.tags, ...roleTags] };
     });
   };
-  out.push({ tasks: tasksFrom(join(dir, 'tasks/main.yml')), handlers: tasksFrom(join(dir, 'handlers/main.yml')), defaults: readMapping(join(dir, 'defaults/main.yml')) });
+  out.push({ run, tasks: tasksFrom(join(dir, 'tasks/main.yml')), handlers: tasksFrom(join(dir, 'handlers/main.yml')) });
 }
 
 /** Where a role is looked for: beside the role that depends on it, then roles/ beside the playbook, then the project's roles/. */

@@ -3,7 +3,10 @@ import { positionOf, rememberPosition } from '../config/yaml.js';
 import { parseExpression } from '../expr/expression.js';
 import { describeType, isPlainObject, toBoolean, type Vars } from '../util/data.js';
 import type { ModuleCatalog } from '../modules/registry.js';
-import { TASK_KEYWORDS, UNSUPPORTED_TASK_KEYWORDS } from './keywords.js';
+import { isIdentifier } from '../util/identifier.js';
+import { isUnsupportedLoop, TASK_KEYWORDS, UNSUPPORTED_TASK_KEYWORDS } from './keywords.js';
+import { type KeywordTemplates, readFlag, readText } from './keyword-values.js';
+import { parseLoopControl } from './loop-control.js';
 import type { Condition, Task } from './model.js';
 
 export type { ModuleCatalog } from '../modules/registry.js';
@@ -23,7 +26,7 @@ export function parseTask(raw: unknown, at: SourcePosition, catalog: ModuleCatal
   let rawArgs: unknown;
   for (const [key, value] of Object.entries(raw)) {
     if (TASK_KEYWORDS.has(key)) continue;
-    if (UNSUPPORTED_TASK_KEYWORDS.has(key)) throw new ConfigError(`task keyword "${key}" is not supported by provision yet`, keyAt(key));
+    if (UNSUPPORTED_TASK_KEYWORDS.has(key) || isUnsupportedLoop(key)) throw new ConfigError(`task keyword "${key}" is not supported by provision yet`, keyAt(key));
     const name = catalog.resolve(key);
     if (!name) throw new ConfigError(`unknown module or task keyword "${key}"`, keyAt(key));
     if (module) throw new ConfigError(`a task runs one module, found "${module}" and "${name}"`, keyAt(key));
@@ -57,34 +60,36 @@ export function parseTask(raw: unknown, at: SourcePosition, catalog: ModuleCatal
     if (!isPlainObject(raw['args'])) throw new ConfigError('"args" must be a mapping', keyAt('args'));
     for (const [k, v] of Object.entries(raw['args'])) if (!(k in args)) args[k] = v;
   }
-  const loopControl = raw['loop_control'];
-  if (loopControl !== undefined && !isPlainObject(loopControl)) throw new ConfigError('"loop_control" must be a mapping', keyAt('loop_control'));
   if (raw['loop'] !== undefined && raw['with_items'] !== undefined) throw new ConfigError('use "loop" or "with_items", not both', keyAt('with_items'));
-  const become = optionalBool(raw, 'become', keyAt) ?? optionalBool(raw, 'sudo', keyAt);
+  const templated: KeywordTemplates = {};
+  const become = readFlag(raw, 'become', keyAt, templated, 'become') ?? readFlag(raw, 'sudo', keyAt, templated, 'become');
   const vars = raw['vars'] ?? {};
   if (!isPlainObject(vars)) throw new ConfigError('task "vars" must be a mapping', keyAt('vars'));
   return {
+    kind: 'task',
     name: raw['name'] === undefined ? undefined : String(raw['name']),
     module,
     ...(written !== module ? { moduleAsWritten: written } : {}),
     args,
     at,
     when: conditions(raw, 'when', keyAt),
-    loop: raw['with_items'] !== undefined ? flattenOnce(raw['with_items']) : raw['loop'],
-    loopVar: String((loopControl as Vars | undefined)?.['loop_var'] ?? 'item'),
+    loop: raw['with_items'] !== undefined ? raw['with_items'] : raw['loop'],
+    loopWith: raw['with_items'] !== undefined ? 'items' : undefined,
+    loopControl: parseLoopControl(raw['loop_control'], keyAt('loop_control')),
     register: optionalName(raw, 'register', keyAt),
     notify: stringList(raw, 'notify', keyAt),
     listen: stringList(raw, 'listen', keyAt),
     changedWhen: raw['changed_when'] === undefined ? undefined : conditions(raw, 'changed_when', keyAt),
     failedWhen: raw['failed_when'] === undefined ? undefined : conditions(raw, 'failed_when', keyAt),
-    ignoreErrors: optionalBool(raw, 'ignore_errors', keyAt) ?? false,
+    ignoreErrors: readFlag(raw, 'ignore_errors', keyAt, templated, 'ignore_errors') ?? false,
     tags: stringList(raw, 'tags', keyAt),
     become,
-    becomeUser: raw['become_user'] !== undefined ? String(raw['become_user']) : raw['sudo_user'] !== undefined ? String(raw['sudo_user']) : undefined,
+    becomeUser: readText(raw, 'become_user', keyAt, templated, 'become_user') ?? readText(raw, 'sudo_user', keyAt, templated, 'become_user'),
     vars,
-    noLog: optionalBool(raw, 'no_log', keyAt) ?? false,
-    checkMode: optionalBool(raw, 'check_mode', keyAt),
-    diff: optionalBool(raw, 'diff', keyAt),
+    noLog: readFlag(raw, 'no_log', keyAt, templated, 'no_log') ?? false,
+    checkMode: readFlag(raw, 'check_mode', keyAt, templated, 'check_mode'),
+    diff: readFlag(raw, 'diff', keyAt, templated, 'diff'),
+    templated,
     timeout: optionalSeconds(raw, 'timeout', keyAt),
     searchDirs: context.searchDirs,
     role: context.role,
@@ -168,13 +173,6 @@ function conditions(raw: Vars, key: string, keyAt: (k: string) => SourcePosition
   });
 }
 
-function optionalBool(raw: Vars, key: string, keyAt: (k: string) => SourcePosition): boolean | undefined {
-  if (raw[key] === undefined) return undefined;
-  const b = toBoolean(raw[key]);
-  if (b === undefined) throw new ConfigError(`"${key}" must be a boolean (yes/no, true/false), found ${describeType(raw[key])}`, keyAt(key));
-  return b;
-}
-
 /** A whole number of seconds, 0 or more (0: no limit), as Ansible's `timeout` keyword. */
 function optionalSeconds(raw: Vars, key: string, keyAt: (k: string) => SourcePosition): number | undefined {
   const value = raw[key];
@@ -187,7 +185,7 @@ function optionalSeconds(raw: Vars, key: string, keyAt: (k: string) => SourcePos
 function optionalName(raw: Vars, key: string, keyAt: (k: string) => SourcePosition): string | undefined {
   const value = raw[key];
   if (value === undefined) return undefined;
-  if (typeof value !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(value)) throw new ConfigError(`"${key}" must be a variable name`, keyAt(key));
+  if (!isIdentifier(value)) throw new ConfigError(`"${key}" must be a variable name (letters, digits and _, not a Python keyword), found ${describeType(value)}`, keyAt(key));
   return value;
 }
 
@@ -197,9 +195,4 @@ export function stringList(raw: Vars, key: string, keyAt: (k: string) => SourceP
   if (typeof value === 'string') return key === 'tags' ? value.split(',').map((s) => s.trim()) : [value];
   if (Array.isArray(value) && value.every((v) => typeof v === 'string' || typeof v === 'number')) return value.map(String);
   throw new ConfigError(`"${key}" must be a string or a list of strings`, keyAt(key));
-}
-
-/** `with_items` flattens one level, as in Ansible. */
-function flattenOnce(value: unknown): unknown {
-  return Array.isArray(value) ? value.flatMap((v) => (Array.isArray(v) ? v : [v])) : value;
 }

@@ -5,9 +5,10 @@ import { getModule } from '../modules/registry.js';
 import { validateArgs } from '../modules/validate-args.js';
 import { hasTemplate, mayHoldTemplate, type Templar } from '../template/templar.js';
 import { isPlainObject } from '../util/data.js';
+import { isIdentifier } from '../util/identifier.js';
 import { checkPath } from '../util/path-check.js';
 import { findFile } from './find-file.js';
-import { type Playbook, type Task, taskTitle } from './model.js';
+import { type Playbook, type Task, tasksIn, taskTitle } from './model.js';
 
 /** Module arguments that name a path on the controller or the host: a NUL byte in one is refused. */
 const PATH_ARGUMENTS = ['path', 'dest', 'src', 'creates', 'removes', 'chdir', 'executable'];
@@ -34,8 +35,11 @@ export function validatePlaybooks(playbooks: readonly Playbook[], templar: Templ
     templar.setFileBases([dirname(resolve(playbook.file)), ...(projectDir ? [projectDir] : [])]);
     for (const play of playbook.plays) {
       attempt(() => checkTemplates(play.vars, templar, play.at));
-      const handlerNames = new Set(play.handlers.flatMap((h) => [h.name ?? '', ...h.listen]));
-      for (const task of [...play.tasks, ...play.handlers]) {
+      for (const keyword of Object.values(play.templated)) attempt(() => templar.check(keyword.text, keyword.at));
+      const handlers = tasksIn(play.handlers);
+      // A handler answers to its name, "role : name" and its listen topics.
+      const handlerNames = new Set(handlers.flatMap((h) => [...(h.name === undefined ? [] : [h.name, taskTitle(h)]), ...h.listen]));
+      for (const task of [...tasksIn(play.blocks), ...handlers]) {
         attempt(() => validateTask(task, templar));
         for (const target of task.notify) {
           attempt(() => {
@@ -62,10 +66,23 @@ function validateTask(task: Task, templar: Templar): void {
   for (const [key, value] of Object.entries(task.args)) {
     if (!raw.includes(key)) checkTemplates(value, templar, positionOf(task.args, key) ?? task.at, valueLocator(task.args, key));
   }
+  if (task.module === 'set_fact') checkFactNames(args, task);
   checkTemplates(task.vars, templar, task.at);
+  for (const keyword of Object.values(task.templated)) templar.check(keyword.text, keyword.at);
   if (typeof task.name === 'string' && mayHoldTemplate(task.name)) templar.check(task.name, task.at);
   if (task.loop !== undefined) checkTemplates(task.loop, templar, task.at);
   module.validate?.(args, { at: task.at, templar, findFile: (kind, name) => findFile(task.searchDirs, kind, name) });
+}
+
+/** set_fact's names must be variable names, as its action requires (there, per host when it runs). */
+function checkFactNames(args: Record<string, unknown>, task: Task): void {
+  for (const name of Object.keys(args)) {
+    if (name === 'cacheable' || isIdentifier(name)) continue;
+    throw new ConfigError(
+      `set_fact: the variable name '${name}' is not valid. Variables must start with a letter or underscore character, and contain only letters, numbers and underscores`,
+      positionOf(task.args, name) ?? task.at,
+    );
+  }
 }
 
 /** Every string in a value that may be a template, checked at its own position in the file. */

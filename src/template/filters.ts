@@ -47,6 +47,7 @@ export const filters: Record<string, Filter> = {
   default: (v, fallback, whenFalsy) => (isMissing(v) || (whenFalsy === true && !v) ? fallback : v),
   join: (list, sep) => toList(list, 'join').join(isMissing(sep) ? '' : String(sep)),
   length: (v) => (typeof v === 'string' || Array.isArray(v) ? v.length : v && typeof v === 'object' ? Object.keys(v).length : 0),
+  abs: (v) => Math.abs(toNumber(v, 'abs')),
   int: (v) => Math.trunc(toNumber(v, 'int')),
   float: (v) => toNumber(v, 'float'),
   round: (v, precision, method) => {
@@ -106,20 +107,4 @@ export const filters: Record<string, Filter> = {
   ip_broadcast: (range) => cidrOf(range, 'ip_broadcast').getLast().toString(),
   ip_contains: (range, item) => cidrOf(range, 'ip_contains').contains(rangeOrAddress(item, 'ip_contains')),
   ip_overlaps: (a, b) => rangeOrAddress(a, 'ip_overlaps').isOverlapping(rangeOrAddress(b, 'ip_overlaps')),
-};
-
-/** Jinja-style tests for `x is defined`, `result is changed`, …; `undefined` means "not defined". */
-export const tests: Record<string, (v: unknown) => boolean> = {
-  defined: (v) => v !== undefined,
-  undefined: (v) => v === undefined,
-  none: (v) => v === null,
-  changed: (v) => Boolean(getPath(v, 'changed')),
-  failed: (v) => Boolean(getPath(v, 'failed')),
-  succeeded: (v) => !getPath(v, 'failed'),
-  success: (v) => !getPath(v, 'failed'),
-  skipped: (v) => Boolean(getPath(v, 'skipped')),
-  string: (v) => typeof v === 'string',
-  number: (v) => typeof v === 'number',
-  mapping: (v) => v !== null && typeof v === 'object' && !Array.isArray(v),
-  sequence: (v) => Array.isArray(v),
 };

@@ -4,6 +4,7 @@ import Handlebars from 'handlebars';
 import { literalLocator, type TextLocator } from '../config/yaml.js';
 import { ConfigError, type SourcePosition } from '../errors.js';
 import { type Vars, isPlainObject } from '../util/data.js';
+import { templateText } from '../util/python-values.js';
 import { kindOf } from '../util/safe-fs.js';
 import { filters, getPath } from './filters.js';
 import { templateCalls } from './helper-check.js';
@@ -13,10 +14,11 @@ import { syntaxProblem } from './syntax-error.js';
 
 type Compiled = (context: unknown) => string;
 
-// Output is config files, not HTML. Replacing escapeExpression (instead of `noEscape`) also avoids
+// Output is config files, not HTML, and values are written as Ansible's Jinja writes them (True,
+// [1, 'a'], nothing for None). Replacing escapeExpression (instead of `noEscape`) also avoids
 // handlebars#2167, still in 4.7.10: with noEscape, `{{a}}{{b}}` on numbers 1 and 2 renders "3".
 // Handlebars shares its Utils between environments, so this holds for the whole process.
-Handlebars.Utils.escapeExpression = (value: unknown): string => (value === undefined || value === null ? '' : String(value));
+Handlebars.Utils.escapeExpression = templateText;
 
 const helperArgs = (args: unknown[]): unknown[] => args.slice(0, -1); // the last one is Handlebars' options
 
@@ -151,14 +153,21 @@ export class Templar {
       this.captured = undefined;
       this.run(`{{__native ${/\s/.test(expression) ? `(${expression})` : expression}}}`, vars, at, where, text);
       if (this.captured === undefined) throw undefinedVariable(expression, at, where);
-      return this.captured;
+      return VARIABLE_NAME.test(expression) ? this.captured : expressionValue(this.captured);
     }
     return this.run(text, vars, at, where, text);
   }
 
+  /** A bare `{{name}}` where name is also a helper reads the variable (`{{./name}}`): no helper takes nothing. */
+  private variablesOverHelpers(source: string): string {
+    return source.replace(BARE_MUSTACHE, (whole, open: string, name: string, close: string) =>
+      Object.prototype.hasOwnProperty.call(this.handlebars.helpers, name) && !INTERNAL_HELPERS.has(name) ? `{{${open}./${name}${close}}}` : whole,
+    );
+  }
+
   renderString(text: string, vars: Vars, at?: SourcePosition, where = ''): string {
     const value = this.render(text, vars, at, where);
-    return typeof value === 'string' ? value : value !== null && typeof value === 'object' ? JSON.stringify(value) : String(value);
+    return templateText(value);
   }
 
   /** Renders every string inside a value (lists and mappings included). */
@@ -177,7 +186,7 @@ export class Templar {
     let compiled = this.cache.get(source);
     if (!compiled) {
       try {
-        compiled = this.handlebars.compile(source, { strict: true }) as Compiled;
+        compiled = this.handlebars.compile(this.variablesOverHelpers(source), { strict: true }) as Compiled;
       } catch (err) {
         throw new TemplateError(`template syntax error: ${oneLine((err as Error).message)}`, at);
       }
@@ -196,6 +205,23 @@ export class Templar {
     }
   }
 }
+
+const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/**
+ * A whole value that is an expression other than one variable name, as Ansible's templating
+ * (jinja2_native off) gives it: its text, read back only when it looks like a list, a mapping or
+ * a boolean; so a number becomes text ("4") and None nothing, while lists, mappings and booleans
+ * keep their type.
+ */
+function expressionValue(value: unknown): unknown {
+  if (typeof value === 'number') return templateText(value);
+  if (value === null) return '';
+  return value;
+}
+
+/** `{{first}}` alone: Handlebars would call the helper `first` with nothing; as in Jinja it is the variable. */
+const BARE_MUSTACHE = /\{\{(~?)\s*([A-Za-z_][A-Za-z0-9_]*)\s*(~?)\}\}/g;
 
 function undefinedVariable(expression: string, at: SourcePosition | undefined, where: string): TemplateError {
   return new TemplateError(`undefined variable in {{${expression}}}${where ? ` (${where})` : ''}`, at);

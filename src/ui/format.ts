@@ -2,6 +2,7 @@ import { createTwoFilesPatch } from 'diff';
 import type { HostResultEvent } from '../engine/events.js';
 import type { HostResult } from '../engine/reporter.js';
 import type { FileDiff } from '../modules/types.js';
+import { pythonStr } from '../util/python-values.js';
 import type { Vars } from '../util/data.js';
 
 /** Ansible's one-line result JSON: Python's json.dumps with sorted keys (`{"a": 1, "b": [2, 3]}`). */
@@ -22,47 +23,85 @@ function sortKeys(value: unknown): unknown {
   return value;
 }
 
-function itemLabel(item: unknown): string {
-  // null is what a no_log loop's items become; Python, and so Ansible, calls it None.
-  if (item === null) return 'None';
-  return typeof item === 'string' ? item : JSON.stringify(item);
+/** `(item=…)`: the label as Python's `%s` prints it (a no_log item is None). */
+function itemLabel(r: HostResult): string {
+  return pythonStr(r.label !== undefined ? r.label : r.item);
 }
 
-/** The line(s) Ansible prints for one host's result of a task. */
-export function resultLines(r: HostResult, verbosity: number): string[] {
-  const item = r.hasItem ? ` => (item=${itemLabel(r.item)})` : '';
-  // debug shows its message alone, as Ansible's does; -v shows every result in full.
-  const shown = r.show && verbosity === 0 ? Object.fromEntries(Object.entries(r.result).filter(([k]) => k !== 'changed')) : r.result;
-  const details = verbosity > 0 || r.show ? ` => ${JSON.stringify(sortKeys(shown), null, 4)}` : '';
+/**
+ * What Ansible's callbacks show of a result: `failed` and `skipped` are said by the line, not
+ * the JSON (TaskResult.clean_copy); debug shows its message alone, or its variable.
+ */
+function shownResult(result: Vars, action: string | undefined): Vars {
+  const { failed: _failed, skipped: _skipped, ...shown } = result;
+  if (action !== 'debug') return shown;
+  if ('msg' in shown) return { msg: shown['msg'] };
+  const { changed: _changed, invocation: _invocation, skip_reason: _reason, ...rest } = shown;
+  return rest;
+}
+
+/**
+ * debug's and assert's own results carry _ansible_verbose_always: shown without -v, indented. A
+ * skipped debug, or one that failed, did not produce it; assert does on a failed assertion
+ * (`evaluated_to`), not when a condition cannot be evaluated. (assert's quiet is not seen here.)
+ */
+function verboseAlways(r: HostResult, action: string | undefined): boolean {
+  const ran = r.status === 'ok' || r.status === 'changed';
+  if (action === 'debug') return ran;
+  if (action === 'assert') return ran || 'evaluated_to' in r.result;
+  return false;
+}
+
+/** Ansible's _dump_results: indented when verbose-always (or -vvv), else on one line. */
+function dump(r: HostResult, action: string | undefined, verbosity: number): string {
+  const shown = shownResult(r.result, action);
+  return verboseAlways(r, action) || verbosity > 2 ? JSON.stringify(sortKeys(shown), null, 4) : resultJson(shown);
+}
+
+/** The line(s) Ansible prints for one result, or one loop item's result. `action` is the task's module. */
+export function resultLines(r: HostResult, verbosity: number, action?: string): string[] {
+  const details = verbosity > 0 || verboseAlways(r, action) ? ` => ${dump(r, action, verbosity)}` : '';
+  if (r.hasItem) {
+    const item = itemLabel(r);
+    switch (r.status) {
+      case 'ok':
+      case 'changed':
+        return [`${r.status}: [${r.host}] => (item=${item})${details}`];
+      case 'skipped':
+        // Ansible's default callback ends a skipped item's line with a space; kept for byte-identical output.
+        return [`skipping: [${r.host}] => (item=${item}) ${details}`];
+      default:
+        return [`failed: [${r.host}] (item=${item}) => ${dump(r, action, verbosity)}`];
+    }
+  }
   switch (r.status) {
     case 'ok':
-      return [`ok: [${r.host}]${item}${r.hasItem ? '' : details}`];
     case 'changed':
-      return [`changed: [${r.host}]${item}${r.hasItem ? '' : details}`];
+      return [`${r.status}: [${r.host}]${details}`];
     case 'skipped':
-      // Ansible's default callback ends a skipped item's line with a space; kept for byte-identical output.
-      return [`skipping: [${r.host}]${item}${r.hasItem ? ' ' : ''}`];
+      return [`skipping: [${r.host}]${details}`];
     case 'unreachable':
-      return [`fatal: [${r.host}]: UNREACHABLE! => ${resultJson(r.result)}`];
-    case 'failed': {
-      // The failure is the line itself: Ansible does not repeat "failed": true in the JSON.
-      const { failed: _failed, ...shown } = r.result;
-      const line = r.hasItem ? `failed: [${r.host}] (item=${itemLabel(r.item)}) => ${resultJson(shown)}` : `fatal: [${r.host}]: FAILED! => ${resultJson(shown)}`;
-      return r.ignored && !r.hasItem ? [line, '...ignoring'] : [line];
-    }
+      return [`fatal: [${r.host}]: UNREACHABLE! => ${dump(r, action, verbosity)}`];
+    case 'failed':
+      return [`fatal: [${r.host}]: FAILED! => ${dump(r, action, verbosity)}`, ...(r.ignored ? ['...ignoring'] : [])];
   }
 }
 
 /**
- * The lines Ansible prints for one host_result: a line per loop item and none for the whole loop
- * (unless it never got to its items, or the host was unreachable), else the task's line.
- * `action` is the task's module: debug shows its message without -v.
+ * The lines Ansible prints for one host_result: a line per loop item, then the task's own line
+ * where Ansible's default callback prints one: always for skipped, unreachable and ignored
+ * failures (`...ignoring`), otherwise only when the result has no `results` (no_log hides them).
  */
 export function hostResultLines(event: HostResultEvent, action: string, verbosity: number): string[] {
   const { host, status, result, ignored } = event;
-  const items = event.items ?? [];
-  const lines = items.flatMap((i) => resultLines({ host, status: i.status, result: i.result, item: i.item, hasItem: true, ignored: i.ignored }, verbosity));
-  if (items.length === 0 || status === 'unreachable') lines.push(...resultLines({ host, status, result, ignored, show: action === 'debug' }, verbosity));
+  const whole: HostResult = { host, status, result, ignored };
+  if (event.items === undefined) return resultLines(whole, verbosity, action);
+  const lines = event.items.flatMap((i) =>
+    resultLines({ host, status: i.status, result: i.result, item: i.item, ...(i.label !== undefined ? { label: i.label } : {}), hasItem: true, ignored: i.ignored }, verbosity, action),
+  );
+  const listed = 'results' in result;
+  if (status === 'skipped' || status === 'unreachable' || !listed) return [...lines, ...resultLines(whole, verbosity, action)];
+  if (status === 'failed' && ignored) return [...lines, '...ignoring'];
   return lines;
 }
 

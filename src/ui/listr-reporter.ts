@@ -43,8 +43,8 @@ export class ListrReporter implements Reporter {
         if (hosts?.size === 0) this.waiting.delete(event.task_id);
         break;
       }
-      case 'no_hosts_left':
-        this.after(() => process.stdout.write(`\n${banner('NO MORE HOSTS LEFT')}\n`));
+      case 'no_hosts_matched':
+        this.after(() => process.stdout.write('skipping: no hosts matched\n'));
         break;
       case 'warning':
         this.after(() => process.stderr.write(`[WARNING]: ${event.message}\n`));
@@ -54,6 +54,7 @@ export class ListrReporter implements Reporter {
         break;
       case 'run_start':
       case 'play_end':
+      case 'no_hosts_left':
         break;
     }
   }

@@ -27,8 +27,11 @@ export class PlainReporter implements Reporter {
         if (event.diff && event.diff.length > 0) this.write(`${diffText(event.diff)}\n`);
         for (const line of hostResultLines(event, this.actions.get(event.task_id) ?? '', this.verbosity)) this.write(`${line}\n`);
         break;
+      case 'no_hosts_matched':
+        this.write('skipping: no hosts matched\n');
+        break;
       case 'no_hosts_left':
-        this.write(`\n${banner('NO MORE HOSTS LEFT')}\n`);
+        // ansible-playbook 2.14 prints NO MORE HOSTS LEFT only for any_errors_fatal and max_fail_percentage.
         break;
       case 'warning':
         this.warn(`[WARNING]: ${event.message}\n`);

@@ -2,7 +2,7 @@
  * POSIX shell-word splitting and quoting, as Python's shlex does it for Ansible
  * (INI inventory lines, `k=v` module arguments, `command:` argv).
  */
-export function shlexSplit(text: string): string[] {
+export function shlexSplit(text: string, options: { readonly comments?: boolean } = {}): string[] {
   const words: string[] = [];
   let word = '';
   let inWord = false;
@@ -22,6 +22,9 @@ export function shlexSplit(text: string): string[] {
     } else if (ch === '\\' && i + 1 < text.length) {
       word += text[++i];
       inWord = true;
+    } else if (ch === '#' && options.comments) {
+      // Python's shlex with comments=True: `#` outside quotes ends the word and the line.
+      break;
     } else if (/\s/.test(ch)) {
       if (inWord) words.push(word);
       word = '';

@@ -49,7 +49,7 @@ function checkStream(events: readonly Line[]): string[] {
     if (e.type === 'host_result') {
       assert.equal(e.task_id, task?.task_id, `a result for ${e.host} outside its task`);
       results.push(e);
-    } else if (e.type !== 'warning' && e.type !== 'no_hosts_left') {
+    } else if (e.type !== 'warning' && e.type !== 'no_hosts_left' && e.type !== 'no_hosts_matched') {
       closeTask();
       if (e.type === 'task_start') task = e;
     }
@@ -157,7 +157,8 @@ describe('--output json without a lab', () => {
         'A loop with a failed item, ignored: localhost=failed(ignored)',
         'After the loops: localhost=ok',
       ]);
-      assert.deepEqual(events.filter((e) => e.type === 'warning').map((e) => e.type === 'warning' && e.message), ['no hosts matched for play "Nobody" (hosts: nobody)']);
+      assert.deepEqual(events.filter((e) => e.type === 'warning').map((e) => e.type === 'warning' && e.message), ['Could not match supplied host pattern, ignoring: nobody']);
+      assert.equal(events.filter((e) => e.type === 'no_hosts_matched').length, 1);
       assert.deepEqual(recapOf(events), { localhost: stats({ ok: 3, changed: 2, ignored: 1 }) });
       assert.doesNotMatch(r.stdout, new RegExp(password));
     } finally {

@@ -76,6 +76,19 @@ describe('provision playbooks over real SSH (playground lab)', { skip: labSkipRe
     }
   });
 
+  test('the SSH key from --private-key, --key-file or -e ansible_ssh_private_key_file is used (it was ignored)', async () => {
+    const key = join(lab.dir, 'ssh', 'id_ed25519');
+    // Without the key lab run hands over, and without an agent: only what the command line says.
+    const bare = (args: string[]) => lab.run(['env', '-u', 'PROVISION_PRIVATE_KEY_FILE', '-u', 'SSH_AUTH_SOCK', process.execPath, BIN, '-T', '3', '-l', 'lb', ...args, join(FIXTURES, 'simple.yml')]);
+    const none = await bare([]);
+    assert.equal(none.code, 4, none.stdout + none.stderr);
+    for (const args of [['--private-key', key], [`--key-file=${key}`], ['-e', `ansible_ssh_private_key_file=${key}`], ['--private-key', '/nonexistent', '-e', `ansible_private_key_file=${key}`]]) {
+      const r = await bare(args);
+      assert.equal(r.code, 0, `${args.join(' ')}: ${r.stdout}${r.stderr}`);
+      assert.deepEqual([recap(r.stdout, 'lb')['ok'], recap(r.stdout, 'lb')['unreachable']], [1, 0]);
+    }
+  });
+
   test('a playbook with a mistake in its last task touches no host', async () => {
     const r = await provision([join(FIXTURES, 'broken-last-task.yml')]);
     assert.equal(r.code, 1, r.stdout + r.stderr);

@@ -38,7 +38,7 @@ const RUN: RunEvent[] = [
     items: [
       { item: 'a', status: 'changed', ignored: false, result: { changed: true } },
       { item: 'b', status: 'skipped', ignored: false, result: { changed: false, skipped: true } },
-      { item: 'c', status: 'failed', ignored: true, result: { changed: false, failed: true, msg: 'no' } },
+      { item: 'c', label: 'C', status: 'failed', ignored: true, result: { changed: false, failed: true, msg: 'no' } },
     ],
   }),
   result({ task_id: 'task-1', host: 'web2', status: 'skipped', result: { changed: false, skipped: true }, items: [] }),
@@ -107,14 +107,13 @@ describe('subscribers', () => {
       stars('TASK [loop]'),
       'changed: [web1] => (item=a)',
       'skipping: [web1] => (item=b) ',
-      'failed: [web1] (item=c) => {"changed": false, "msg": "no"}',
+      'failed: [web1] (item=C) => {"changed": false, "msg": "no"}',
+      '...ignoring',
       'skipping: [web2]',
       '',
       stars('TASK [say]'),
       'ok: [web1] => {\n    "msg": "hi"\n}',
-      'fatal: [web2]: FAILED! => {"changed": false, "msg": "boom"}',
-      '',
-      stars('NO MORE HOSTS LEFT'),
+      'fatal: [web2]: FAILED! => {"msg": "boom"}',
       '',
       stars('RUNNING HANDLER [restart]'),
       'changed: [web1]',
@@ -181,7 +180,8 @@ describe('the documented schema', () => {
     const doc = readFileSync(join(REPO, 'docs/json-output.md'), 'utf8');
     const end: RunEvent = { type: 'run_end', stats: {}, exit_code: 0, duration_ms: 1 };
     const diff = result({ diff: [{ path: '/etc/x', before: '', after: 'x' }] });
-    for (const event of [...RUN, end, diff]) {
+    const none: RunEvent = { type: 'no_hosts_matched', play_id: 'play-2' };
+    for (const event of [...RUN, end, diff, none]) {
       assert.match(doc, new RegExp(`### \`${event.type}\``), `no section for ${event.type}`);
       const fields = [...Object.keys(event), ...(event.type === 'host_result' ? (event.items ?? []).flatMap(Object.keys) : [])];
       for (const field of fields) assert.ok(doc.includes(`| \`${field}\``), `${event.type}.${field} is not documented`);

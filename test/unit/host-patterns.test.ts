@@ -3,13 +3,20 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { ConfigError } from '../../src/errors.js';
 import { loadInventory } from '../../src/inventory/load.js';
+import { Inventory } from '../../src/inventory/model.js';
+import { readYamlInventory } from '../../src/inventory/yaml-format.js';
+import { parseYaml } from '../../src/config/yaml.js';
 import { globRegex } from '../../src/inventory/pattern-match.js';
 import { isHostAddress, splitHostPattern } from '../../src/inventory/pattern-split.js';
-import { selectHosts } from '../../src/inventory/patterns.js';
+import { selectHosts, unmatchedTerms } from '../../src/inventory/patterns.js';
 import { REPO } from '../helpers/cli.js';
 
 const inv = loadInventory([join(REPO, 'inventories/playground.yml')]);
-const select = (pattern: string): string[] => selectHosts(inv, pattern, '--limit');
+/** What `ansible all -l PATTERN --list-hosts` prints: the hosts of all (in its order) that the pattern selects. */
+const select = (pattern: string): string[] => {
+  const chosen = new Set(selectHosts(inv, pattern, '--limit'));
+  return selectHosts(inv, 'all').filter((h) => chosen.has(h));
+};
 const refused = (pattern: string, message: string) => () =>
   assert.throws(() => select(pattern), (e: unknown) => e instanceof ConfigError && e.message === message);
 
@@ -27,7 +34,26 @@ describe('host patterns, as ansible-core 2.14 reads them', () => {
     assert.equal(isHostAddress('mesos-*'), false);
   });
 
-  test('unions, intersections and exclusions keep inventory order', () => {
+  test('a play runs its hosts in the order its pattern matched them (checked with ansible-playbook -f 1)', () => {
+    const play = (pattern: string): string[] => selectHosts(inv, pattern);
+    assert.deepEqual(play('mesos-masters,lb'), ['mesos-master-1', 'lb']);
+    assert.deepEqual(play('lb:mgmt'), ['lb', 'mgmt']);
+    assert.deepEqual(play('~mesos:lb'), ['mesos-master-1', 'mesos-agent-1', 'mesos-agent-2', 'lb']);
+    assert.deepEqual(play('mesos-agents:mgmt:!mesos-agent-1'), ['mesos-agent-2', 'mgmt']);
+    assert.deepEqual(play('mesos-*:&mesos-agents'), ['mesos-agent-1', 'mesos-agent-2']);
+    assert.deepEqual(play('all:!lb'), ['mgmt', 'mesos-master-1', 'mesos-agent-1', 'mesos-agent-2']);
+  });
+
+  test('a group lists its own hosts, then its children\'s, level by level; all too (groups[...] and plays, checked with ansible-playbook)', () => {
+    const nested = new Inventory();
+    readYamlInventory(nested, parseYaml('all:\n  children:\n    web:\n      children:\n        app:\n          hosts: {a1: }\n      hosts: {w1: }\n    db:\n      hosts: {d1: }\n  hosts:\n    h0:\n', 'order.yml').data, 'order.yml');
+    nested.finish();
+    assert.deepEqual(selectHosts(nested, 'all'), ['h0', 'w1', 'd1', 'a1']);
+    assert.deepEqual(nested.groupsMap()['web'], ['w1', 'a1']);
+    assert.deepEqual(selectHosts(nested, 'db,web'), ['d1', 'w1', 'a1']);
+  });
+
+  test('--limit: unions, intersections and exclusions select from all, in its order', () => {
     assert.deepEqual(select('mesos-masters,lb'), ['lb', 'mesos-master-1']);
     assert.deepEqual(select('lb:mgmt'), ['mgmt', 'lb']);
     assert.deepEqual(select('!lb'), ['mgmt', 'mesos-master-1', 'mesos-agent-1', 'mesos-agent-2']);
@@ -77,5 +103,13 @@ describe('host patterns, as ansible-core 2.14 reads them', () => {
       () => selectHosts(inv, 'a[b', { file: 'site.yml', line: 2, col: 3 }),
       (e: unknown) => e instanceof ConfigError && e.message === `site.yml:2:3: host pattern 'a[b': unbalanced "[" (a "[" needs its "]")`,
     );
+  });
+});
+
+describe('terms that match nothing (ansible-core warns "Could not match supplied host pattern, ignoring: …")', () => {
+  test('each term that names no group or host, without its & or ! or subscript; all and hosts never', () => {
+    const inv2 = loadInventory([join(REPO, 'inventories/playground.yml')]);
+    assert.deepEqual(unmatchedTerms(inv2, 'lb:nosuch:&other[0]:!mgmt:all'), ['nosuch', 'other']);
+    assert.deepEqual(unmatchedTerms(inv2, 'mesos-*:~x.*'), ['~x.*']);
   });
 });

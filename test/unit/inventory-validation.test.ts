@@ -41,11 +41,11 @@ describe('INI inventory: groups must be declared (as ansible-inventory 2.14 requ
   test('declared later in the file is fine, for vars and for children', () => {
     const inv = loadInventory([files({ 'hosts': '[g:vars]\nx=1\n[p:children]\ng\n[g]\nh1\n' })]);
     assert.deepEqual(inv.hostsOfGroup('p'), ['h1']);
-    assert.equal(inv.varsOfHost('h1')['x'], '1');
+    assert.equal(inv.varsOfHost('h1')['x'], 1);
   });
   test('[all:vars] and [ungrouped:vars] always exist', () => {
     const inv = loadInventory([files({ 'hosts': 'h1\n[all:vars]\na=1\n[ungrouped:vars]\nb=2\n' })]);
-    assert.deepEqual([inv.varsOfHost('h1')['a'], inv.varsOfHost('h1')['b']], ['1', '2']);
+    assert.deepEqual([inv.varsOfHost('h1')['a'], inv.varsOfHost('h1')['b']], [1, 2]);
   });
 });
 
@@ -56,7 +56,7 @@ describe('connection variables are checked where they are written', () => {
   test('INI: host:port out of range and [g:vars] ports', () => {
     refuses(files({ 'hosts': 'h1:70000\n' }), 'DIR/hosts:1:1: ansible_port: must be a port number from 1 to 65535, found a number (70000)');
     refuses(files({ 'hosts': '[g]\nh1\n[g:vars]\n  ansible_ssh_port=twenty\n' }), 'DIR/hosts:4:3: ansible_ssh_port: must be a port number from 1 to 65535, found a string ("twenty")');
-    const inv = loadInventory([files({ 'hosts': '[g]\nh1\n[g:vars]\nansible_port=2222\n' })]);
+    const inv = loadInventory([files({ 'hosts': '[g]\nh1\n[g:vars]\nansible_port="2222"\n' })]);
     assert.equal(inv.varsOfHost('h1')['ansible_port'], '2222', 'a port as a string of digits is fine');
   });
   test('YAML: a bad port, connection type, become flag, become method; a templated address', () => {

@@ -81,7 +81,7 @@ all:
 });
 
 describe('INI inventory (what Vagrant writes)', () => {
-  test('directory source: INI file, ranges, host:port, literals, :vars strings, :children, group_vars and host_vars', () => {
+  test('directory source: INI file, ranges, host:port, literals, :children, group_vars and host_vars', () => {
     const inv = loadInventory([join(REPO, 'test/fixtures/inventory-dir')]);
     assert.deepEqual(inv.hostsOfGroup('mesos-agents'), [
       'mesos-agent-1', 'mesos-agent-2', 'web01.example.com', 'web02.example.com', 'web03.example.com',
@@ -90,7 +90,8 @@ describe('INI inventory (what Vagrant writes)', () => {
     assert.equal(web['ansible_port'], 2200);
     assert.equal(web['flag'], true);
     assert.equal(web['ratio'], 0.5);
-    assert.equal(web['docker_port'], '2375', 'the deeper group (mesos-agents) beats cluster; :vars stay strings');
+    assert.equal(web['docker_port'], 0, 'group_vars/all.yml beats every [g:vars] of the inventory file (ansible-inventory --host says 0 too)');
+    assert.equal(inv.groups.get('mesos-agents')?.vars['docker_port'], 2375, ':vars are literals');
     assert.equal(web['cluster_name'], 'playground');
     assert.equal(web['domain'], 'lab.local', 'group_vars/all.yml beside the inventory');
     assert.equal(inv.varsOfHost('mesos-master-1')['zookeeper_id'], '1', 'host_vars file without extension');
@@ -116,10 +117,49 @@ describe('host patterns', () => {
   test('union, intersection, exclusion, wildcards, regex', () => {
     assert.deepEqual(selectHosts(inv, 'all'), ['mgmt', 'lb', 'mesos-master-1', 'mesos-agent-1', 'mesos-agent-2']);
     assert.deepEqual(selectHosts(inv, 'mesos-masters:mesos-agents'), ['mesos-master-1', 'mesos-agent-1', 'mesos-agent-2']);
-    assert.deepEqual(selectHosts(inv, 'mesos-masters,lb'), ['lb', 'mesos-master-1']);
+    assert.deepEqual(selectHosts(inv, 'mesos-masters,lb'), ['mesos-master-1', 'lb'], 'in the order the pattern matched them');
     assert.deepEqual(selectHosts(inv, 'all:!mesos-agents'), ['mgmt', 'lb', 'mesos-master-1']);
     assert.deepEqual(selectHosts(inv, 'mesos-*:&mesos-agents'), ['mesos-agent-1', 'mesos-agent-2']);
     assert.deepEqual(selectHosts(inv, '~mesos-agent-[2]'), ['mesos-agent-2']);
     assert.deepEqual(selectHosts(inv, 'nothing-like-this'), []);
+  });
+});
+
+describe("INI values as the ini plugin's _parse_value reads them (each row checked with ansible-inventory 2.14 --list)", () => {
+  test('host lines (after shell-word splitting, # starts a comment) and [g:vars] (the text after =)', () => {
+    const inv = new Inventory();
+    readIniInventory(
+      inv,
+      [
+        `h1 a=1 b=True c=true d=yes e="1" f='[1, "x"]' g="{'k': None}" h=0x1f i=010 j=1e3 k="a b" l=1#comment m=x`,
+        '[web]',
+        'h1',
+        '[web:vars]',
+        'v1=1',
+        'v2="two words"',
+        'v3=yes',
+        'v5=[1, 2]',
+        'v6 = spaced',
+        'v7=1 # comment',
+        'v8=hello # not a comment',
+        "v9='it''s'",
+        'v10=',
+        'v11={"a": {"b": [1, 2.5, None, False]}}',
+        'v12=1, 2',
+        'v13="a\\tb"',
+        'v14=r"a\\tb"',
+        'v16=0o17',
+        'v17=- 3',
+        'v18=1 + 2',
+        'v19=(1)',
+      ].join('\n'),
+      'hosts',
+    );
+    inv.finish();
+    assert.deepEqual(inv.varsOfHost('h1'), {
+      v1: 1, v2: 'two words', v3: 'yes', v5: [1, 2], v6: 'spaced', v7: 1, v8: 'hello # not a comment', v9: 'its', v10: '',
+      v11: { a: { b: [1, 2.5, null, false] } }, v12: [1, 2], v13: 'a\tb', v14: 'a\\tb', v16: 15, v17: -3, v18: '1 + 2', v19: 1,
+      a: 1, b: true, c: 'true', d: 'yes', e: 1, f: [1, 'x'], g: { k: null }, h: 31, i: '010', j: 1000, k: 'a b', l: 1,
+    });
   });
 });

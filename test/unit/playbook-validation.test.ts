@@ -7,7 +7,7 @@ import { ConfigError, ConfigErrors } from '../../src/errors.js';
 import { loadInventory } from '../../src/inventory/load.js';
 import { moduleCatalog } from '../../src/modules/registry.js';
 import { loadPlaybook } from '../../src/playbook/load.js';
-import type { Playbook } from '../../src/playbook/model.js';
+import { type Playbook, tasksIn } from '../../src/playbook/model.js';
 import { validatePlaybooks } from '../../src/playbook/validate.js';
 import { validateHostPatterns } from '../../src/playbook/validate-hosts.js';
 import { Templar } from '../../src/template/templar.js';
@@ -92,7 +92,7 @@ describe('role dependencies', () => {
       'roles/db/tasks/main.yml': '- debug: msg=db\n',
     });
     const play = load(dir).plays[0];
-    assert.deepEqual(play?.tasks.map((t) => [t.role, t.tags]), [['common', ['web']], ['web', ['web']], ['db', []]]);
+    assert.deepEqual(tasksIn(play?.blocks ?? []).map((t) => [t.role, t.tags]), [['common', ['web']], ['web', ['web']], ['db', []]]);
   });
   test('keywords on a role entry that would be ignored are refused', () => {
     const dir = project({ 'site.yml': `${PLAY}  roles:\n    - role: web\n      when: false\n`, 'roles/web/tasks/main.yml': '- debug: msg=web\n' });
@@ -107,13 +107,21 @@ describe('play keywords: types checked, nothing silently ignored', () => {
     'become.yml': '- hosts: all\n  become: maybe\n  tasks: []\n',
     'connection.yml': '- hosts: all\n  connection: local\n  tasks: []\n',
     'import-tags.yml': '- import_playbook: become.yml\n  tags: [x]\n',
+    'serial.yml': '- hosts: all\n  serial: 2\n  tasks: []\n',
+    'task-user.yml': '- hosts: all\n  tasks:\n    - command: id\n      remote_user: app\n',
+    'with-dict.yml': '- hosts: all\n  tasks:\n    - debug: var=item\n      with_dict: {a: 1}\n',
+  });
+  test("Ansible's keywords that the engine does not run yet are refused as such, never ignored", () => {
+    assert.equal(messageOf(dir, () => load(dir, 'serial.yml')), 'DIR/serial.yml:2:3: play keyword "serial" is not supported by provision yet');
+    assert.equal(messageOf(dir, () => load(dir, 'task-user.yml')), 'DIR/task-user.yml:4:7: task keyword "remote_user" is not supported by provision yet');
+    assert.equal(messageOf(dir, () => load(dir, 'with-dict.yml')), 'DIR/with-dict.yml:4:7: task keyword "with_dict" is not supported by provision yet');
   });
   test('hosts must be a pattern (or a list of them), written out', () => {
     assert.equal(messageOf(dir, () => load(dir, 'hosts-map.yml')), 'DIR/hosts-map.yml:1:3: "hosts" must be a host pattern or a list of them, found a mapping');
     assert.equal(messageOf(dir, () => load(dir, 'hosts-tpl.yml')), 'DIR/hosts-tpl.yml:1:3: templated host patterns are not supported yet: write the pattern (or use --limit)');
   });
   test('become must be a boolean; play connection and import_playbook keywords are refused', () => {
-    assert.equal(messageOf(dir, () => load(dir, 'become.yml')), 'DIR/become.yml:2:3: "become" must be a boolean (yes/no, true/false), found a string ("maybe")');
+    assert.equal(messageOf(dir, () => load(dir, 'become.yml')), 'DIR/become.yml:2:3: "become" must be a boolean (yes/no, true/false) or a template, found a string ("maybe")');
     assert.equal(messageOf(dir, () => load(dir, 'connection.yml')), 'DIR/connection.yml:2:3: play keyword "connection: local" is not supported yet: set ansible_connection in the inventory, or pass -c');
     assert.equal(messageOf(dir, () => load(dir, 'import-tags.yml')), 'DIR/import-tags.yml:2:3: "tags" beside import_playbook is not supported by provision yet');
   });
@@ -134,5 +142,19 @@ describe('validation before the first connection', () => {
         "DIR/site.yml:8:3: host pattern 'mesos-agents[7]': no host matches subscript [7]: the pattern before it matches 2 hosts",
       ].join('\n'),
     );
+  });
+});
+
+describe('variable names are checked as Ansible checks them (isidentifier)', () => {
+  test('set_fact names and register', () => {
+    const dir = project({
+      'facts.yml': `${PLAY}  tasks:\n    - set_fact:\n        ok_name: 1\n        cacheable: true\n        bad-name: 2\n`,
+      'keyword.yml': `${PLAY}  tasks:\n    - set_fact:\n        class: 1\n`,
+      'register.yml': `${PLAY}  tasks:\n    - debug: msg=hi\n      register: "True"\n`,
+    });
+    const check = (name: string): string => messageOf(dir, () => validatePlaybooks([load(dir, name)], new Templar(), dir));
+    assert.equal(check('facts.yml'), "DIR/facts.yml:7:9: set_fact: the variable name 'bad-name' is not valid. Variables must start with a letter or underscore character, and contain only letters, numbers and underscores");
+    assert.match(check('keyword.yml'), /the variable name 'class' is not valid/);
+    assert.equal(check('register.yml'), 'DIR/register.yml:5:7: "register" must be a variable name (letters, digits and _, not a Python keyword), found a string ("True")');
   });
 });

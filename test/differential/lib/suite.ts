@@ -256,10 +256,10 @@ export class Suite {
         const name = this.caseOf(t.play);
         if (name) byCase.set(name, [...(byCase.get(name) ?? []), t]);
       }
-      // The last case whose results count, per host: where the host left the run, or where the run stopped.
-      let end = item.cases.length - 1;
+      // The last case whose results count, per host: where the host left the run, or where the run
+      // stopped (it crashed without a recap, or, as ansible-playbook does, every host of a play failed).
+      const end = Math.max(0, item.cases.findLastIndex((c) => byCase.has(c.name)));
       if (run.recap === undefined) {
-        end = Math.max(0, item.cases.findLastIndex((c) => byCase.has(c.name)));
         const c = item.cases[end];
         if (c) this.differences.push({ case: c.name, mode, host: '*', task: '(run)', field: 'run ended', ansible: 'the run went on', provision: `stopped, exit ${run.exitCode}: ${firstLines(run.stderr)}` });
       }

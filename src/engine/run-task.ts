@@ -1,0 +1,91 @@
+import { type Play, type Task, taskTitle } from '../playbook/model.js';
+import { hasTemplate } from '../template/templar.js';
+import { mapLimit } from '../util/process.js';
+import type { Handlers } from './handlers.js';
+import type { TaskContext } from './host-iterator.js';
+import { hostResultEvent } from './host-result-event.js';
+import { isInterrupted } from './interrupt.js';
+import type { RunState } from './run-state.js';
+import { executeTask, type TaskOutcome } from './task-executor.js';
+import { becomeFor, remoteUserFor, taskForHost } from './task-keywords.js';
+import type { VarsScope } from './variables.js';
+
+/** One play being run: what its tasks and handlers share. */
+export interface PlayRun {
+  readonly play: Play;
+  /** Every host the play matched (ansible_play_hosts_all). */
+  readonly hosts: readonly string[];
+  readonly playId: string;
+  readonly state: RunState;
+  readonly handlers: Handlers;
+}
+
+/**
+ * Runs one task (or handler) on these hosts, at most --forks at once, and records each result:
+ * facts, register, notified handlers, and hosts that fail (not ignored) or are unreachable.
+ * Emits task_start, then exactly one host_result per host. Returns the hosts that failed.
+ */
+export async function runTask(run: PlayRun, task: Task, context: TaskContext, hosts: readonly string[], kind: 'task' | 'handler'): Promise<Set<string>> {
+  const { state, play, playId } = run;
+  const { events, settings } = state;
+  const taskId = state.newId('task');
+  const failed = new Set<string>();
+  const playHosts = { all: run.hosts, active: run.hosts.filter((h) => !state.removed.has(h)) };
+  const scope = { play, task, context, playHosts };
+  events.emit({ type: 'task_start', task_id: taskId, play_id: playId, name: title(run, task, scope, hosts[0]), kind, action: task.module, hosts });
+  await mapLimit(hosts, settings.forks, async (host) => {
+    const started = performance.now();
+    const vars = state.variables.forTask(host, scope);
+    let onHost: Task = task;
+    let outcome: TaskOutcome;
+    try {
+      onHost = taskForHost(task, vars, state.templar);
+      const user = remoteUserFor(play, vars, state.templar);
+      outcome = await executeTask({
+        task: onHost,
+        host,
+        vars,
+        check: settings.check,
+        diff: settings.diff,
+        templar: state.templar,
+        become: (itemVars) => becomeFor(onHost, play, itemVars, state.templar, settings),
+        timeoutMs: task.timeout !== undefined ? task.timeout * 1000 : settings.taskTimeoutMs,
+        // Connection variables from every source, -e included, as Ansible reads them.
+        connect: () => state.pool.get(host, vars, user),
+      });
+    } catch (err) {
+      // A keyword template that does not render fails the task on this host (hidden if no_log could not be decided, as in Ansible).
+      if (task.templated.no_log && onHost === task) onHost = { ...task, noLog: true };
+      outcome = { status: 'failed', result: { changed: false, failed: true, msg: (err as Error).message }, items: [], ignored: false, facts: undefined, diff: undefined };
+    }
+    // Killed by Ctrl-C: the run is ending, as ansible-playbook's does, without more results.
+    if (isInterrupted()) return;
+    record(run, host, onHost, outcome);
+    if ((outcome.status === 'failed' && !outcome.ignored) || outcome.status === 'unreachable') {
+      failed.add(host);
+      state.removed.add(host);
+    }
+    events.emit(hostResultEvent({ task_id: taskId, play_id: playId, host }, onHost, outcome, performance.now() - started));
+  });
+  return failed;
+}
+
+/** The banner's name: templated with the first host's variables, as ansible-core's linear strategy does; as written if that fails. */
+function title(run: PlayRun, task: Task, scope: VarsScope, host: string | undefined): string {
+  const text = taskTitle(task);
+  if (!hasTemplate(text) || host === undefined) return text;
+  try {
+    return run.state.templar.renderString(text, run.state.variables.forTask(host, scope));
+  } catch {
+    return text;
+  }
+}
+
+/** What a result changes for the rest of the run: facts, register, notified handlers. */
+function record(run: PlayRun, host: string, task: Task, outcome: TaskOutcome): void {
+  const { variables } = run.state;
+  if (outcome.facts) variables.setHostFacts(host, outcome.facts);
+  if (task.register) variables.setHostFacts(host, { [task.register]: outcome.result });
+  // Only a changed result notifies (a failed one does not, even when ignored).
+  if (outcome.status === 'changed') run.handlers.notify(host, task.notify);
+}
