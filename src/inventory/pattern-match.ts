@@ -1,3 +1,5 @@
+import { pythonRegexParts } from '../util/python-regex-syntax.js';
+
 /**
  * One host pattern term as a matcher of names, the way Ansible's _match_list builds it: `~regex`
  * is a Python regular expression matched from the start of the name; anything else is an fnmatch
@@ -15,18 +17,8 @@ const MAX_REGEX_LENGTH = 10_000;
 /** Python's re.match: anchored at the start only. A few Python-only spellings are translated. */
 function pythonRegex(source: string): RegExp {
   if (source.length > MAX_REGEX_LENGTH) throw new Error(`regular expression longer than ${MAX_REGEX_LENGTH} characters`);
-  let flags = '';
-  let body = source;
-  const inline = /^\(\?([aiLmsux]+)\)/.exec(body);
-  if (inline) {
-    for (const f of inline[1] ?? '') if ('ims'.includes(f) && !flags.includes(f)) flags += f;
-    body = body.slice(inline[0].length);
-  }
-  body = body
-    .replace(/\(\?P<([A-Za-z_]\w*)>/g, '(?<$1>')
-    .replace(/\(\?P=([A-Za-z_]\w*)\)/g, '\\k<$1>')
-    .replace(/\\A/g, '^')
-    .replace(/\\Z/g, '$(?![\\s\\S])');
+  // Unsupported inline flags are ignored, as re.match would not fail on them either way.
+  const { body, flags } = pythonRegexParts(source);
   try {
     return new RegExp(`^(?:${body})`, flags);
   } catch (err) {

@@ -1,23 +1,12 @@
+import { pythonRegexParts } from '../util/python-regex-syntax.js';
+
 /**
  * Python regular expressions as lineinfile and blockinfile use them, in JavaScript: named groups
  * (?P<name>…) and (?P=name), \A and \Z, and leading inline flags (?i) (?s) (?m).
  */
 export function pythonRegex(source: string): RegExp {
-  let flags = '';
-  let body = source;
-  const inline = /^\(\?([aiLmsux]+)\)/.exec(body);
-  if (inline) {
-    for (const f of inline[1] ?? '') {
-      if (f === 'i' || f === 's' || f === 'm') flags += f;
-      else if (f !== 'u') throw new Error(`the inline flag (?${f}) is not supported`);
-    }
-    body = body.slice(inline[0].length);
-  }
-  body = body
-    .replace(/\(\?P<([A-Za-z_]\w*)>/g, '(?<$1>')
-    .replace(/\(\?P=([A-Za-z_]\w*)\)/g, '\\k<$1>')
-    .replace(/\\A/g, '^')
-    .replace(/\\Z/g, '$(?![\\s\\S])');
+  const { body, flags, unsupported } = pythonRegexParts(source);
+  if (unsupported.length > 0) throw new Error(`the inline flag (?${unsupported[0]}) is not supported`);
   return new RegExp(body, flags);
 }
 
