@@ -10,6 +10,8 @@ export async function gatherFacts(run: PlayRun, hosts: readonly string[]): Promi
   const { state, play, playId } = run;
   const taskId = state.newId('task');
   const failed = new Set<string>();
+  // Every host's variables first, as for any task (a vars_files entry that cannot be read ends the run here).
+  const varsOf = new Map(hosts.map((h) => [h, state.variables.forTask(h, { play })]));
   state.events.emit({ type: 'task_start', task_id: taskId, play_id: playId, name: 'Gathering Facts', kind: 'task', action: 'gather_facts', hosts });
   await mapLimit(hosts, state.settings.forks, async (host) => {
     const started = performance.now();
@@ -18,7 +20,7 @@ export async function gatherFacts(run: PlayRun, hosts: readonly string[]): Promi
       outcome = { status: 'ok', result: { changed: false } };
     } else {
       try {
-        const vars = state.variables.forTask(host, { play });
+        const vars = varsOf.get(host) ?? state.variables.forTask(host, { play });
         const connection = await state.pool.get(host, vars, remoteUserFor(play, vars, state.templar));
         const r = await connection.exec(FACTS_SCRIPT, { inline: true });
         if (r.rc !== 0) throw new Error(`fact gathering failed: ${r.stderr.toString('utf8').trim() || `exit ${r.rc}`}`);

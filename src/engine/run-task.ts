@@ -1,5 +1,6 @@
 import { type Play, type Task, taskTitle } from '../playbook/model.js';
 import { hasTemplate } from '../template/templar.js';
+import type { Vars } from '../util/data.js';
 import { mapLimit } from '../util/process.js';
 import type { Handlers } from './handlers.js';
 import type { TaskContext } from './host-iterator.js';
@@ -8,7 +9,6 @@ import { isInterrupted } from './interrupt.js';
 import type { RunState } from './run-state.js';
 import { executeTask, type TaskOutcome } from './task-executor.js';
 import { becomeFor, remoteUserFor, taskForHost } from './task-keywords.js';
-import type { VarsScope } from './variables.js';
 
 /** One play being run: what its tasks and handlers share. */
 export interface PlayRun {
@@ -32,10 +32,13 @@ export async function runTask(run: PlayRun, task: Task, context: TaskContext, ho
   const failed = new Set<string>();
   const playHosts = { all: run.hosts, active: run.hosts.filter((h) => !state.removed.has(h)) };
   const scope = { play, task, context, playHosts };
-  events.emit({ type: 'task_start', task_id: taskId, play_id: playId, name: title(run, task, scope, hosts[0]), kind, action: task.module, hosts });
+  // Every host's variables before the banner, as the linear strategy gets them (a vars_files
+  // entry that cannot be read ends the run there).
+  const varsOf = new Map(hosts.map((h) => [h, state.variables.forTask(h, scope)]));
+  events.emit({ type: 'task_start', task_id: taskId, play_id: playId, name: title(run, task, varsOf.get(hosts[0] ?? '')), kind, action: task.module, hosts });
   await mapLimit(hosts, settings.forks, async (host) => {
     const started = performance.now();
-    const vars = state.variables.forTask(host, scope);
+    const vars = varsOf.get(host) ?? state.variables.forTask(host, scope);
     let onHost: Task = task;
     let outcome: TaskOutcome;
     try {
@@ -71,11 +74,11 @@ export async function runTask(run: PlayRun, task: Task, context: TaskContext, ho
 }
 
 /** The banner's name: templated with the first host's variables, as ansible-core's linear strategy does; as written if that fails. */
-function title(run: PlayRun, task: Task, scope: VarsScope, host: string | undefined): string {
+function title(run: PlayRun, task: Task, vars: Vars | undefined): string {
   const text = taskTitle(task);
-  if (!hasTemplate(text) || host === undefined) return text;
+  if (!hasTemplate(text) || vars === undefined) return text;
   try {
-    return run.state.templar.renderString(text, run.state.variables.forTask(host, scope));
+    return run.state.templar.renderString(text, vars);
   } catch {
     return text;
   }

@@ -5,6 +5,7 @@ import type { Vars } from '../util/data.js';
 import type { TaskContext } from './host-iterator.js';
 import { makeLazy } from './lazy-vars.js';
 import { precedenceLayers, roleLayers } from './precedence.js';
+import { readTemplatedVarsFile } from './templated-vars-files.js';
 
 /** What a task's variables depend on besides the host. */
 export interface VarsScope {
@@ -27,6 +28,8 @@ export class Variables {
   /** hostvars[h], built once and dropped when h's facts change: a hosts template reads N hosts per host. */
   private readonly views = new Map<string, Vars>();
   private readonly varsFilesOf = new WeakMap<Play, Vars[]>();
+  /** Templated vars_files as read for one play and host. */
+  private readonly templatedVarsFiles = new Map<string, Vars[]>();
   private playbookDir: string | undefined;
   readonly hostvars: Vars = {};
 
@@ -115,7 +118,7 @@ export class Variables {
       inventory: this.inventoryOf(host),
       facts: this.facts.get(host) ?? {},
       playVars: play.vars,
-      varsFiles: this.playVarsFiles(play),
+      varsFiles: this.varsFilesFor(host, scope, roles.defaults),
       roleVars: roles.vars,
       blockVars: context?.blocks.map((b) => b.vars) ?? [],
       taskVars: task?.vars ?? {},
@@ -123,12 +126,7 @@ export class Variables {
       roleParams: roles.params,
       extraVars: this.extraVars,
     });
-    const vars: Vars = Object.assign({}, this.base, ...layers.map((l) => l.vars), this.magic, this.playMagic(scope), {
-      inventory_hostname: host,
-      inventory_hostname_short: host.split('.')[0],
-      group_names: this.groupNames(host),
-      hostvars: this.hostvars,
-    });
+    const vars: Vars = Object.assign({}, this.base, ...layers.map((l) => l.vars), this.magic, this.playMagic(scope), this.hostMagic(host));
     // Lazy templates only where a configuration layer gave the winning value (not a fact or a register).
     const fromConfig = layers.flatMap((l) => (l.fromHost ? [] : Object.keys(l.vars).filter((k) => Object.is(vars[k], l.vars[k]))));
     return makeLazy(vars, this.templar, fromConfig);
@@ -148,12 +146,39 @@ export class Variables {
     };
   }
 
-  private playVarsFiles(play: Play): Vars[] {
-    let files = this.varsFilesOf.get(play);
-    if (!files) {
-      files = play.varsFiles.map((f) => f.vars);
-      this.varsFilesOf.set(play, files);
+  /**
+   * The play's vars_files for a host: read at load, except entries written as templates, which
+   * are rendered with the host's variables so far (and -e and magic ones) once per host and play.
+   */
+  private varsFilesFor(host: string, scope: VarsScope, roleDefaults: readonly Vars[]): Vars[] {
+    const { play } = scope;
+    if (!play.varsFiles.some((f) => f.templates)) {
+      let files = this.varsFilesOf.get(play);
+      if (!files) this.varsFilesOf.set(play, (files = play.varsFiles.map((f) => f.vars)));
+      return files;
     }
+    // Read again once the host's facts are in: an undefined variable is then an error (VariableManager).
+    const key = `${play.file}\u0000${play.at.line}:${play.at.col}\u0000${host}\u0000${this.facts.has(host)}`;
+    const cached = this.templatedVarsFiles.get(key);
+    if (cached) return cached;
+    const files: Vars[] = [];
+    for (const entry of play.varsFiles) {
+      if (!entry.templates) {
+        files.push(entry.vars);
+        continue;
+      }
+      const sofar = makeLazy(
+        Object.assign({}, this.base, ...roleDefaults, this.inventoryOf(host), this.facts.get(host), play.vars, ...files, this.extraVars, this.magic, this.playMagic(scope), this.hostMagic(host)),
+        this.templar,
+        [...Object.keys(play.vars), ...files.flatMap(Object.keys)],
+      );
+      files.push(readTemplatedVarsFile(entry, sofar, this.templar, this.facts.has(host)));
+    }
+    this.templatedVarsFiles.set(key, files);
     return files;
+  }
+
+  private hostMagic(host: string): Vars {
+    return { inventory_hostname: host, inventory_hostname_short: host.split('.')[0], group_names: this.groupNames(host), hostvars: this.hostvars };
   }
 }

@@ -99,9 +99,15 @@ export interface LoopControl {
 
 /** A vars_files entry, read and checked when the playbook is loaded. */
 export interface PlayVarsFile {
+  /** The file read; for a templated entry, its first choice as written. */
   readonly path: string;
   readonly at: SourcePosition | undefined;
+  /** Its variables (none yet for a templated entry). */
   readonly vars: Vars;
+  /** An entry written as templates: its choices, rendered with each host's variables when the play runs (the first that exists is read). */
+  readonly templates?: readonly string[];
+  /** Where relative paths of a templated entry are looked up. */
+  readonly baseDir?: string;
 }
 
 export interface Play {

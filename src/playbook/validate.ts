@@ -36,6 +36,7 @@ export function validatePlaybooks(playbooks: readonly Playbook[], templar: Templ
     for (const play of playbook.plays) {
       attempt(() => checkTemplates(play.vars, templar, play.at));
       for (const keyword of Object.values(play.templated)) attempt(() => templar.check(keyword.text, keyword.at));
+      for (const file of play.varsFiles) for (const choice of file.templates ?? []) attempt(() => templar.check(choice, file.at));
       const handlers = tasksIn(play.handlers);
       // A handler answers to its name, "role : name" and its listen topics.
       const handlerNames = new Set(handlers.flatMap((h) => [...(h.name === undefined ? [] : [h.name, taskTitle(h)]), ...h.listen]));

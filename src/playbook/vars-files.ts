@@ -11,7 +11,7 @@ import type { PlayVarsFile } from './model.js';
  * A play's `vars_files`, read when the playbook is loaded so a missing file or bad YAML is found
  * before the first connection (ansible-playbook reads them when the play starts). As in Ansible,
  * a single path may stand for a list, and a list inside the list means "the first that exists".
- * A templated path cannot be read before the run and is refused.
+ * An entry with a templated path is kept as written: it is read per host when the play runs.
  */
 export function readPlayVarsFiles(value: unknown, at: SourcePosition, baseDir: string): PlayVarsFile[] {
   if (value === undefined || value === null) return [];
@@ -21,14 +21,15 @@ export function readPlayVarsFiles(value: unknown, at: SourcePosition, baseDir: s
     const entryAt = positionOf(list, i) ?? at;
     const choices = Array.isArray(entry) ? entry : [entry];
     if (choices.length === 0) throw new ConfigError('an empty list in "vars_files": name at least one file', entryAt);
-    const paths = choices.map((choice, j) => {
+    const written = choices.map((choice, j) => {
       const choiceAt = (Array.isArray(entry) ? positionOf(entry, j) : undefined) ?? entryAt;
       if (typeof choice !== 'string' && typeof choice !== 'number') throw new ConfigError(`a vars_files entry must be a path, found ${describeType(choice)}`, choiceAt);
       const path = String(choice);
-      if (path.includes('{{')) throw new ConfigError('templated vars_files paths are not supported yet: name the file', choiceAt);
       checkPath(path, 'vars_files path', choiceAt);
-      return isAbsolute(path) ? path : join(baseDir, path);
+      return path;
     });
+    if (written.some((w) => w.includes('{{'))) return { path: written[0] as string, at: entryAt, vars: {}, templates: written, baseDir };
+    const paths = written.map((path) => (isAbsolute(path) ? path : join(baseDir, path)));
     const found = paths.find((p) => kindOf(p) === 'file');
     if (!found) throw new ConfigError(paths.length === 1 ? `vars file not found: ${paths[0]}` : `none of these vars files exists: ${paths.join(', ')}`, entryAt);
     return { path: found, at: entryAt, vars: readVarsFile(found) };

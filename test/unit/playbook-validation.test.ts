@@ -55,10 +55,10 @@ describe('vars_files are read when the playbook is loaded', () => {
     const dir = project({ 'site.yml': `${PLAY}  vars_files:\n    - [vars/missing.yml, vars/two.yml]\n${TASK}`, 'vars/two.yml': 'b: 2\n' });
     assert.deepEqual(load(dir).plays[0]?.varsFiles.map((f) => [f.path, f.vars]), [[join(dir, 'vars/two.yml'), { b: 2 }]]);
   });
-  test('missing, templated, NUL, not a mapping', () => {
+  test('missing, templated (kept for the run), NUL, not a mapping', () => {
     const dir = project({ 'site.yml': `${PLAY}  vars_files:\n    - vars/nope.yml\n${TASK}`, 'list.yml': '- 1\n', 'nul.yml': `${PLAY}  vars_files: ["a\\0b.yml"]\n${TASK}`, 'tpl.yml': `${PLAY}  vars_files:\n    - "vars/{{env}}.yml"\n${TASK}`, 'map.yml': `${PLAY}  vars_files: [list.yml]\n${TASK}` });
     assert.equal(messageOf(dir, () => load(dir)), 'DIR/site.yml:4:7: vars file not found: DIR/vars/nope.yml');
-    assert.equal(messageOf(dir, () => load(dir, 'tpl.yml')), 'DIR/tpl.yml:4:7: templated vars_files paths are not supported yet: name the file');
+    assert.deepEqual(load(dir, 'tpl.yml').plays[0]?.varsFiles.map((f) => [f.templates, f.vars]), [[['vars/{{env}}.yml'], {}]], 'a templated path is read per host when the play runs');
     assert.equal(messageOf(dir, () => load(dir, 'nul.yml')), 'DIR/nul.yml:3:16: vars_files path contains a NUL byte: "a\\u0000b.yml"');
     assert.equal(messageOf(dir, () => load(dir, 'map.yml')), 'DIR/list.yml:1:1: a variables file must be a mapping, found a list');
   });

@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { precedenceLayers, roleLayers, type VariableSources } from '../../src/engine/precedence.js';
 import { Variables } from '../../src/engine/variables.js';
@@ -91,5 +94,30 @@ describe('ansible_group_priority (checked with ansible-inventory --host)', () =>
     readIniInventory(inv, '[a]\nh1\n[b]\nh1\n[a:vars]\nx=from_a\nansible_group_priority=10\n[b:vars]\nx=from_b\n', 'prio.ini');
     inv.finish();
     assert.deepEqual(inv.varsOfHost('h1'), { x: 'from_a' });
+  });
+});
+
+describe('templated vars_files (checked with ansible-playbook)', () => {
+  test("each host reads the file its variables name, later entries see earlier ones; a missing one is an error, an undefined variable skips the entry until facts are in", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'provision-vf-'));
+    try {
+      mkdirSync(join(dir, 'vars'));
+      writeFileSync(join(dir, 'vars/a.yml'), 'from_a: 1\nnext: b\n');
+      writeFileSync(join(dir, 'vars/b.yml'), 'from_b: 2\n');
+      const inv = new Inventory();
+      inv.addHostToGroup('h1', 'web');
+      inv.finish();
+      const variables = new Variables(inv, {}, {}, new Templar());
+      const entry = (text: string) => ({ path: text, at: undefined, vars: {}, templates: [text], baseDir: dir });
+      const play = { file: 'site.yml', at: { file: 'site.yml', line: 1, col: 3 }, name: 'p', vars: { which: 'a' }, roles: [], varsFiles: [entry('vars/{{which}}.yml'), entry('{{next}}.yml'), entry('vars/{{nosuch}}.yml')] } as unknown as Play;
+      const vars = variables.forTask('h1', { play });
+      assert.deepEqual([vars['from_a'], vars['from_b']], [1, 2]);
+      variables.setFacts('h1', { ansible_hostname: 'h1' });
+      assert.throws(() => variables.forTask('h1', { play }), /an undefined variable was found when attempting to template the vars_files item 'vars\/\{\{nosuch\}\}\.yml'/);
+      const missing = { ...play, vars: { which: 'zzz' }, varsFiles: [entry('vars/{{which}}.yml')] } as unknown as Play;
+      assert.throws(() => variables.forTask('h1', { play: missing }), /vars file vars\/\{\{which\}\}\.yml was not found/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
