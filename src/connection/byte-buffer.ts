@@ -22,8 +22,7 @@ export class ByteBuffer {
   }
 
   indexOf(needle: Buffer | string, from = 0): number {
-    const at = this.view().indexOf(needle, from);
-    return at;
+    return this.view().indexOf(needle, from);
   }
 
   /** A copy of bytes [from, to) of what is buffered. */
@@ -35,10 +34,6 @@ export class ByteBuffer {
   consume(n: number): void {
     this.start = Math.min(this.end, this.start + n);
     if (this.start === this.end) this.start = this.end = 0;
-  }
-
-  toString(): string {
-    return this.view().toString('utf8');
   }
 
   private view(): Buffer {
