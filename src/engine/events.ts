@@ -71,6 +71,10 @@ export interface HostResultEvent {
   readonly changed: boolean;
   /** A failure that ignore_errors let pass. */
   readonly ignored: boolean;
+  /** A failure inside a block with a rescue: the recap counts it rescued, not failed. */
+  readonly rescued?: boolean;
+  /** Not counted in the recap (a meta task's skipped result, as Ansible's stats skip them). */
+  readonly uncounted?: boolean;
   readonly duration_ms: number;
   /** What `register` stores; only `changed` and `censored` under no_log. */
   readonly result: Vars;

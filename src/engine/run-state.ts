@@ -17,6 +17,8 @@ export interface RunSettings {
   readonly becomePassword: string | undefined;
   /** The default `timeout:` of every task, in ms (0: none, as in Ansible). */
   readonly taskTimeoutMs: number;
+  /** --force-handlers: notified handlers run on hosts that failed after notifying them. */
+  readonly forceHandlers?: boolean;
 }
 
 /** What every play of a run shares. */
