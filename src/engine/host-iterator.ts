@@ -54,7 +54,7 @@ export class HostState {
   alwaysChild: HostState | undefined;
   didRescue = false;
 
-  constructor(readonly blocks: readonly IterBlock[]) {}
+  constructor(public blocks: readonly IterBlock[]) {}
 
   copy(): HostState {
     const s = new HostState(this.blocks);
@@ -86,25 +86,8 @@ export class HostIterator {
     // The setup block is always first, as PlayIterator injects it.
     blocks.push({ block: this.gatherStep ? [this.gatherStep] : [], rescue: [], always: [] });
     if (this.gatherStep) this.allSteps.push(this.gatherStep);
-    const convert = (nodes: readonly PlayNode[], around: readonly Block[]): Item[] => {
-      const items: Item[] = [];
-      for (const node of nodes) {
-        if (node.kind === 'block') {
-          const inner = [...around, node];
-          const b: IterBlock = { block: convert(node.children, inner), rescue: convert(node.rescue ?? [], inner), always: convert(node.always ?? [], inner) };
-          if (b.block.length + b.rescue.length + b.always.length > 0) items.push(b);
-        } else if (node.kind === 'flush_handlers') {
-          const step: Step = { kind: 'flush_handlers' };
-          this.allSteps.push(step);
-          items.push(step);
-        } else if (selected(node)) {
-          const step: Step = { kind: 'task', task: node, context: { blocks: around, role: innermostRole(around) } };
-          this.allSteps.push(step);
-          items.push(step);
-        }
-      }
-      return items;
-    };
+    this.selected = selected;
+    const convert = (nodes: readonly PlayNode[], around: readonly Block[]): Item[] => this.convert(nodes, around, this.allSteps);
     // Each top-level node is a block of the play (Play.compile()); a flush point is a block of
     // its own, or with force_handlers the always section of a block around its section.
     let section: Item[] = [];
@@ -117,6 +100,53 @@ export class HostIterator {
     }
     if (section.length > 0) blocks.push({ block: section, rescue: [], always: [] });
     for (const host of hosts) this.states.set(host, new HostState(blocks));
+  }
+
+  private readonly selected: (task: Task) => boolean;
+
+  /** Nodes as the iterator walks them; their steps are added to `steps` in play order. */
+  private convert(nodes: readonly PlayNode[], around: readonly Block[], steps: Step[]): Item[] {
+    const items: Item[] = [];
+    for (const node of nodes) {
+      if (node.kind === 'block') {
+        const inner = [...around, node];
+        const b: IterBlock = { block: this.convert(node.children, inner, steps), rescue: this.convert(node.rescue ?? [], inner, steps), always: this.convert(node.always ?? [], inner, steps) };
+        if (b.block.length + b.rescue.length + b.always.length > 0) items.push(b);
+      } else if (node.kind === 'flush_handlers') {
+        const step: Step = { kind: 'flush_handlers' };
+        steps.push(step);
+        items.push(step);
+      } else if (this.selected(node)) {
+        const step: Step = { kind: 'task', task: node, context: { blocks: around, role: innermostRole(around) } };
+        steps.push(step);
+        items.push(step);
+      }
+    }
+    return items;
+  }
+
+  /**
+   * Included tasks (include_tasks), as the linear strategy adds them: each host gets its
+   * blocks after the include (add_tasks), and their steps go into the play order at the
+   * lockstep cursor, so they run next.
+   */
+  include(blocksByHost: ReadonlyMap<string, readonly Block[]>, around: readonly Block[]): void {
+    const steps: Step[] = [];
+    const converted = new Map<Block, IterBlock | undefined>();
+    for (const [host, blocks] of blocksByHost) {
+      const items: IterBlock[] = [];
+      for (const block of blocks) {
+        if (!converted.has(block)) {
+          const [item] = this.convert([block], around, steps);
+          converted.set(block, item && isBlock(item) ? item : undefined);
+        }
+        const item = converted.get(block);
+        if (item) items.push(item);
+      }
+      const state = this.states.get(host);
+      if (state && items.length > 0) insertInto(state, items);
+    }
+    this.allSteps.splice(this.cursor, 0, ...steps);
   }
 
   /** The host's next step and the state after it, without moving the host. */
@@ -285,6 +315,22 @@ export class HostIterator {
       if (item) return item as Step;
     }
   }
+}
+
+/** PlayIterator._insert_tasks_into_state: the blocks go where the host is, in the section it is in. */
+function insertInto(state: HostState, items: readonly IterBlock[]): void {
+  if (state.fail !== Failed.NONE && state.run === Run.TASKS) return;
+  const section = state.run === Run.TASKS ? 'block' : state.run === Run.RESCUE ? 'rescue' : state.run === Run.ALWAYS ? 'always' : undefined;
+  if (!section) return;
+  const inner = section === 'block' ? state.tasksChild : section === 'rescue' ? state.rescueChild : state.alwaysChild;
+  if (inner) return insertInto(inner, items);
+  const at = section === 'block' ? state.curRegular : section === 'rescue' ? state.curRescue : state.curAlways;
+  const target = state.blocks[state.curBlock];
+  if (!target) return;
+  const list = target[section];
+  const blocks = [...state.blocks];
+  blocks[state.curBlock] = { ...target, [section]: [...list.slice(0, at), ...items, ...list.slice(at)] };
+  state.blocks = blocks;
 }
 
 function child(block: IterBlock): HostState {

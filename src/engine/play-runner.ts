@@ -3,6 +3,7 @@ import type { Play, Task } from '../playbook/model.js';
 import { gatherFacts } from './gather-facts.js';
 import { Handlers } from './handlers.js';
 import { HostIterator, isMeta } from './host-iterator.js';
+import { runIncludeTasks } from './include-tasks.js';
 import { isInterrupted } from './interrupt.js';
 import { runLinear } from './linear-strategy.js';
 import { runMeta } from './meta-tasks.js';
@@ -50,7 +51,11 @@ export async function runPlay(play: Play, state: RunState): Promise<PlayEnd> {
     const flush = (on: readonly string[]): Promise<Set<string>> => run.handlers.flush(on, (entry, targets) => runTask(run, entry.task, entry.context, targets, 'handler'));
     await runLinear(iterator, {
       gatherFacts: (on) => gatherFacts(run, on),
-      runTask: async (step, on) => (isMeta(step.task) ? flush(runMeta(run, iterator, step.task, step.context, on)) : runTask(run, step.task, step.context, on, 'task')),
+      runTask: async (step, on) => {
+        if (isMeta(step.task)) return flush(runMeta(run, iterator, step.task, step.context, on));
+        if (step.task.include) return runIncludeTasks(run, iterator, step.task, step.context, on);
+        return runTask(run, step.task, step.context, on, 'task');
+      },
       flushHandlers: flush,
       unreachable: (host) => run.unreachable.has(host),
       stopped: isInterrupted,

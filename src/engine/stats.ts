@@ -20,6 +20,7 @@ export class Stats {
   observe(event: RunEvent): void {
     if (event.type === 'play_start') for (const host of event.hosts) this.touch(host);
     else if (event.type === 'host_result' && event.rescued && event.status === 'failed') this.of(event.host).rescued++;
+    else if (event.type === 'host_result' && event.included !== undefined && event.status === 'ok') this.of(event.host).ok += event.included;
     else if (event.type === 'host_result' && !event.uncounted) this.count(event.host, event.status, event.ignored, event.changed);
   }
 

@@ -45,6 +45,20 @@ export interface Task {
   readonly role: string | undefined;
   /** Keywords written as templates (their fields above stay unset until the task runs on a host). */
   readonly templated: KeywordTemplates;
+  /** include_tasks (module "include_tasks"): what it includes, read when it runs on a host. */
+  readonly include?: IncludeSpec;
+}
+
+/** What an include_tasks task includes. */
+export interface IncludeSpec {
+  /** The file as written (may be a template, rendered per host and loop item). */
+  readonly file: string;
+  /** Where a relative file is looked for, in order. */
+  readonly dirs: readonly string[];
+  /** The file's tasks, read and checked at load when its name is no template. */
+  readonly nodes?: readonly PlayNode[];
+  /** Reads and parses a file of tasks (for a templated name, when it runs). */
+  readonly load: (path: string) => readonly PlayNode[];
 }
 
 /** One run of a role in a play (a role runs again with other parameters), as its variables see it. */
@@ -94,7 +108,7 @@ export type PlayNode = Task | Block | FlushHandlers;
 /** Every task under these nodes, in order. */
 export function tasksIn(nodes: readonly PlayNode[]): Task[] {
   return nodes.flatMap((node) =>
-    node.kind === 'task' ? [node] : node.kind === 'block' ? [...tasksIn(node.children), ...tasksIn(node.rescue ?? []), ...tasksIn(node.always ?? [])] : [],
+    node.kind === 'task' ? [node, ...tasksIn(node.include?.nodes ?? [])] : node.kind === 'block' ? [...tasksIn(node.children), ...tasksIn(node.rescue ?? []), ...tasksIn(node.always ?? [])] : [],
   );
 }
 

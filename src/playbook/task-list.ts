@@ -1,5 +1,8 @@
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { ConfigError, type SourcePosition } from '../errors.js';
-import { mergeMappings, positionOf } from '../config/yaml.js';
+import { kindOf } from '../util/safe-fs.js';
+import { checkPath } from '../util/path-check.js';
+import { loadYamlFile, mergeMappings, positionOf } from '../config/yaml.js';
 import { describeType, isPlainObject, type Vars } from '../util/data.js';
 import { type Block, type Condition, META_ACTIONS, type MetaAction, type PlayNode, type Task } from './model.js';
 import { conditions, type ModuleCatalog, parseTask, stringList, type TaskContext } from './task-parse.js';
@@ -26,6 +29,15 @@ const NOT_ON_BLOCK = new Set([
 ]);
 
 const META_KEYS = ['meta', 'ansible.builtin.meta', 'ansible.legacy.meta'];
+const IMPORT_TASKS_KEYS = ['import_tasks', 'ansible.builtin.import_tasks', 'ansible.legacy.import_tasks'];
+/** `include:` (deprecated in 2.14, removed in 2.16) is read as include_tasks, which is what it does for tasks. */
+const INCLUDE_TASKS_KEYS = ['include_tasks', 'ansible.builtin.include_tasks', 'ansible.legacy.include_tasks', 'include', 'ansible.builtin.include'];
+/** Keywords an import_tasks or include_tasks entry may have besides its file. */
+const IMPORT_KEYWORDS = new Set(['name', 'when', 'tags', 'vars', 'become', 'become_user', 'ignore_errors', 'no_log', 'check_mode', 'diff', 'environment', 'delegate_to', 'run_once', 'any_errors_fatal', 'timeout']);
+const INCLUDE_KEYWORDS = new Set(['name', 'when', 'tags', 'vars', 'loop', 'with_items', 'loop_control', 'ignore_errors', 'no_log', 'register']);
+
+/** Files being imported, outermost first: an import of one of them is a cycle. */
+const importing: string[] = [];
 
 /** A list of tasks as written (in a play section, a role's tasks file, a block's section): tasks, blocks and meta tasks. */
 export function parseTaskList(list: unknown, listAt: SourcePosition, what: string, catalog: ModuleCatalog, context: TaskContext, inherited: Inherited = NOTHING_INHERITED): PlayNode[] {
@@ -42,6 +54,10 @@ function parseEntry(raw: unknown, at: SourcePosition, catalog: ModuleCatalog, co
   }
   const metaKey = META_KEYS.find((k) => k in raw);
   if (metaKey) return parseMeta(raw, metaKey, at, catalog, context, inherited);
+  const importKey = IMPORT_TASKS_KEYS.find((k) => k in raw);
+  if (importKey) return parseImportTasks(raw, importKey, at, catalog, context, inherited);
+  const includeKey = INCLUDE_TASKS_KEYS.find((k) => k in raw);
+  if (includeKey) return parseIncludeTasks(raw, includeKey, at, catalog, context, inherited);
   return withInherited(parseTask(mergeMappings(inherited.keywords, raw), at, catalog, context), inherited);
 }
 
@@ -107,4 +123,88 @@ function parseMeta(raw: Vars, metaKey: string, at: SourcePosition, catalog: Modu
   const stand = mergeMappings(inherited.keywords, mergeMappings(ownMapping(raw, rest), { debug: {} }));
   const task = withInherited(parseTask(stand, at, catalog, context), inherited);
   return { ...task, module: 'meta', moduleAsWritten: metaKey, args: { _raw_params: action as MetaAction } };
+}
+
+/** A task file's path as written (a string, or `file:` in a mapping). */
+function fileOf(raw: Vars, key: string, keyAt: (k: string) => SourcePosition): string {
+  const value = raw[key];
+  const file = isPlainObject(value) ? value['file'] : value;
+  if (isPlainObject(value)) {
+    for (const k of Object.keys(value)) if (k !== 'file') throw new ConfigError(`${key}: "${k}" is not supported by provision yet (only "file")`, positionOf(value, k) ?? keyAt(key));
+  }
+  if (typeof file !== 'string' || file.trim() === '') throw new ConfigError(`${key} must name a tasks file, found ${describeType(file)}`, keyAt(key));
+  checkPath(file, `${key} path`, keyAt(key));
+  return file.trim();
+}
+
+/** The first of `dirs` where `file` is (as Ansible looks beside the including file first). */
+export function findTasksFile(file: string, dirs: readonly string[]): string | undefined {
+  if (isAbsolute(file)) return kindOf(file) === 'file' ? file : undefined;
+  for (const dir of dirs) {
+    for (const candidate of [join(dir, file), join(dir, 'tasks', file)]) if (kindOf(candidate) === 'file') return resolve(candidate);
+  }
+  return undefined;
+}
+
+function includeDirs(at: SourcePosition, context: TaskContext): string[] {
+  return [...new Set([dirname(at.file), ...context.searchDirs])];
+}
+
+/** Reads a tasks file into nodes, with what the blocks around the import or include give. */
+function readTasksFile(path: string, at: SourcePosition, catalog: ModuleCatalog, context: TaskContext, inherited: Inherited): PlayNode[] {
+  if (importing.includes(path)) throw new ConfigError(`tasks file import cycle: ${[...importing.slice(importing.indexOf(path)), path].join(' -> ')}`, at);
+  importing.push(path);
+  try {
+    const { data } = loadYamlFile(path);
+    if (data === null) return [];
+    return parseTaskList(data, positionOf(data) ?? { file: path, line: 1, col: 1 }, 'a tasks file', catalog, context, inherited);
+  } finally {
+    importing.pop();
+  }
+}
+
+/** `import_tasks`: read now; its keywords reach every task of the file, as a block's do. */
+function parseImportTasks(raw: Vars, key: string, at: SourcePosition, catalog: ModuleCatalog, context: TaskContext, inherited: Inherited): Block {
+  const keyAt = (k: string): SourcePosition => positionOf(raw, k) ?? at;
+  for (const k of Object.keys(raw)) {
+    if (k !== key && !IMPORT_KEYWORDS.has(k)) throw new ConfigError(`"${k}" is not supported on import_tasks`, keyAt(k));
+  }
+  const file = fileOf(raw, key, keyAt);
+  if (file.includes('{{')) throw new ConfigError(`import_tasks needs a file name known when the playbook is read: use include_tasks for "${file}"`, keyAt(key));
+  const path = findTasksFile(file, includeDirs(at, context));
+  if (!path) throw new ConfigError(`import_tasks: file not found: ${file}`, keyAt(key));
+  const vars = raw['vars'] ?? {};
+  if (!isPlainObject(vars)) throw new ConfigError('import_tasks "vars" must be a mapping', keyAt('vars'));
+  const own: Vars = {};
+  for (const k of Object.keys(raw)) if (!['name', 'when', 'tags', 'vars', key].includes(k)) own[k] = raw[k];
+  const inner: Inherited = {
+    keywords: mergeMappings(inherited.keywords, ownMapping(raw, own)),
+    when: [...inherited.when, ...conditions(raw, 'when', keyAt)],
+    tags: [...stringList(raw, 'tags', keyAt), ...inherited.tags],
+  };
+  return { kind: 'block', children: readTasksFile(path, keyAt(key), catalog, context, inner), vars, role: undefined, at };
+}
+
+/**
+ * `include_tasks` (and `include:`): a task that, on each host (and loop item) where it runs,
+ * adds the file's tasks after itself. A file named without a template is read and checked now.
+ */
+function parseIncludeTasks(raw: Vars, key: string, at: SourcePosition, catalog: ModuleCatalog, context: TaskContext, inherited: Inherited): Task {
+  const keyAt = (k: string): SourcePosition => positionOf(raw, k) ?? at;
+  for (const k of Object.keys(raw)) {
+    if (k !== key && !INCLUDE_KEYWORDS.has(k)) throw new ConfigError(`"${k}" is not supported on ${key} (ansible-core applies it to the include only; use "apply:" in Ansible, or a block around the include)`, keyAt(k));
+  }
+  const file = fileOf(raw, key, keyAt);
+  const dirs = includeDirs(at, context);
+  const load = (path: string): PlayNode[] => readTasksFile(path, keyAt(key), catalog, context, inherited);
+  let nodes: PlayNode[] | undefined;
+  if (!file.includes('{{')) {
+    const path = findTasksFile(file, dirs);
+    if (!path) throw new ConfigError(`${key}: file not found: ${file}`, keyAt(key));
+    nodes = load(path);
+  }
+  const { [key]: _file, ...rest } = raw;
+  const stand = mergeMappings(inherited.keywords, mergeMappings(ownMapping(raw, rest), { debug: {} }));
+  const task = withInherited(parseTask(stand, at, catalog, context), inherited);
+  return { ...task, module: 'include_tasks', moduleAsWritten: key, args: { _raw_params: file }, include: { file, dirs, load, ...(nodes ? { nodes } : {}) } };
 }
