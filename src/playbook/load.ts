@@ -8,8 +8,8 @@ import { kindOf } from '../util/safe-fs.js';
 import { type KeywordTemplates, readFlag, readText } from './keyword-values.js';
 import { PLAY_KEYWORDS, UNSUPPORTED_PLAY_KEYWORDS } from './keywords.js';
 import type { Block, FlushHandlers, Play, Playbook, PlayNode, RoleRun } from './model.js';
-import { readRoles } from './roles.js';
-import { parseTaskList } from './task-list.js';
+import { readRoleEntry, readRoles } from './roles.js';
+import { parseTaskList, type ReuseContext } from './task-list.js';
 import { type ModuleCatalog, stringList } from './task-parse.js';
 import { readPlayVarsFiles } from './vars-files.js';
 
@@ -72,8 +72,11 @@ function readPlay(raw: unknown, at: SourcePosition, file: string, catalog: Modul
   const hosts = hostsPattern(raw['hosts'], at, keyAt('hosts'));
   const baseDir = dirname(file);
   const playDirs = [baseDir, projectDir];
-  const tasksOf = (key: string, dirs: readonly string[]): PlayNode[] => parseTaskList(raw[key], keyAt(key), `"${key}"`, catalog, { searchDirs: dirs, role: undefined });
-  const roles = readRoles(raw['roles'], keyAt('roles'), { baseDir, projectDir, catalog });
+  const seen = new Set<string>();
+  const reuse: ReuseContext = { loadRole: (entry, at, files) => readRoleEntry(entry, at, roleContext, seen, files), loaded: [], publicRuns: [] };
+  const roleContext = { baseDir, projectDir, catalog, reuse };
+  const tasksOf = (key: string, dirs: readonly string[]): PlayNode[] => parseTaskList(raw[key], keyAt(key), `"${key}"`, catalog, { searchDirs: dirs, role: undefined, reuse });
+  const roles = readRoles(raw['roles'], keyAt('roles'), roleContext, seen);
   const vars = raw['vars'] ?? {};
   if (!isPlainObject(vars)) throw new ConfigError('play "vars" must be a mapping', keyAt('vars'));
   const varsFiles = readPlayVarsFiles(raw['vars_files'], keyAt('vars_files'), baseDir);
@@ -93,6 +96,10 @@ function readPlay(raw: unknown, at: SourcePosition, file: string, catalog: Modul
   // As Play.compile(): handlers notified in a section run when it ends.
   const flush = (): FlushHandlers => ({ kind: 'flush_handlers' });
   const block = (children: readonly PlayNode[], role?: RoleRun): Block => ({ kind: 'block', children, vars: {}, role });
+  const preTasks = tasksOf('pre_tasks', playDirs);
+  const tasks = tasksOf('tasks', playDirs);
+  const postTasks = tasksOf('post_tasks', playDirs);
+  const handlers = tasksOf('handlers', playDirs);
   return {
     name: optionalScalar(raw, 'name', keyAt) ?? hosts,
     hosts,
@@ -101,17 +108,10 @@ function readPlay(raw: unknown, at: SourcePosition, file: string, catalog: Modul
     file,
     vars,
     varsFiles,
-    roles: roles.map((r) => r.run),
-    blocks: [
-      block(tasksOf('pre_tasks', playDirs)),
-      flush(),
-      ...roles.map((r) => block(r.tasks, r.run)),
-      block(tasksOf('tasks', playDirs)),
-      flush(),
-      block(tasksOf('post_tasks', playDirs)),
-      flush(),
-    ],
-    handlers: [...roles.map((r) => block(r.handlers, r.run)), block(tasksOf('handlers', playDirs))],
+    // import_role's defaults and vars (and include_role's with public: true) are the play's, as the roles' are.
+    roles: [...roles.map((r) => r.run), ...reuse.publicRuns],
+    blocks: [block(preTasks), flush(), ...roles.map((r) => block(r.tasks, r.run)), block(tasks), flush(), block(postTasks), flush()],
+    handlers: [...[...roles, ...reuse.loaded].map((r) => block(r.handlers, r.run)), block(handlers)],
     gatherFacts: gather,
     ...(forceHandlers !== undefined ? { forceHandlers } : {}),
     become,
