@@ -86,6 +86,17 @@ export interface HostResultEvent {
   readonly diff?: readonly FileDiff[];
 }
 
+/** include_tasks included a file for these hosts (with this loop item): ansible-playbook's "included: FILE for HOSTS". */
+export interface IncludedEvent {
+  readonly type: 'included';
+  readonly task_id: string;
+  readonly play_id: string;
+  readonly file: string;
+  readonly hosts: readonly string[];
+  /** The loop item (or its label), when the include has a loop. */
+  readonly item?: unknown;
+}
+
 export interface WarningEvent {
   readonly type: 'warning';
   readonly message: string;
@@ -122,6 +133,7 @@ export type RunEvent =
   | PlayStartEvent
   | TaskStartEvent
   | HostResultEvent
+  | IncludedEvent
   | WarningEvent
   | NoHostsMatchedEvent
   | NoHostsLeftEvent

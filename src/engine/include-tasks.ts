@@ -95,6 +95,13 @@ export function runIncludeTasks(run: PlayRun, iterator: HostIterator, task: Task
       ...(status === 'ok' ? { included: task.module === 'include_role' ? 0 : included.filter((i) => i.hosts.includes(host)).length } : {}),
     });
   }
+  for (const entry of included) {
+    const hostsOk = entry.hosts.filter((h) => !failed.has(h));
+    if (hostsOk.length === 0 || task.module === 'include_role') continue;
+    const loopVar = entry.vars['ansible_loop_var'];
+    const item = typeof loopVar === 'string' ? entry.vars[loopVar] : undefined;
+    state.events.emit({ type: 'included', task_id: taskId, play_id: playId, file: entry.path, hosts: hostsOk, ...(item !== undefined ? { item } : {}) });
+  }
   const blocksByHost = new Map<string, Block[]>();
   const cache = new Map<string, readonly PlayNode[]>();
   for (const entry of included) {

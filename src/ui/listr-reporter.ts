@@ -55,6 +55,7 @@ export class ListrReporter implements Reporter {
       case 'run_start':
       case 'play_end':
       case 'no_hosts_left':
+      case 'included':
         break;
     }
   }
