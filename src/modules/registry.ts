@@ -3,6 +3,7 @@ import { commandModule, rawModule, shellModule } from './command.js';
 import { assertModule, debugModule, failModule, setFactModule } from './controller.js';
 import { copyModule } from './copy.js';
 import { fileModule } from './file.js';
+import { includeVarsModule } from './include-vars.js';
 import { lineinfileModule } from './lineinfile.js';
 import { statModule } from './stat.js';
 import { templateModule } from './template.js';
@@ -11,7 +12,7 @@ import type { Module } from './types.js';
 /** Every module, in the order of the reference. The playbook parser reads this; modules never read the parser. */
 const ALL: readonly Module[] = [
   commandModule, shellModule, rawModule, copyModule, templateModule, fileModule, lineinfileModule,
-  blockinfileModule, statModule, debugModule, setFactModule, assertModule, failModule,
+  blockinfileModule, statModule, debugModule, setFactModule, assertModule, failModule, includeVarsModule,
 ];
 
 export const modules: ReadonlyMap<string, Module> = new Map(ALL.map((m) => [m.name, m]));

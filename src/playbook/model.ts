@@ -160,6 +160,8 @@ export interface Play {
   /** Role handlers (a block per role), then the play's. */
   readonly handlers: readonly Block[];
   readonly gatherFacts: boolean;
+  /** Conditions of the import_playbook that brought the play in: fact gathering is skipped where they do not hold. */
+  readonly when?: readonly Condition[];
   /** `force_handlers:` (undefined: --force-handlers decides). */
   readonly forceHandlers?: boolean;
   readonly become: boolean | undefined;
