@@ -25,11 +25,11 @@ interface Fixture {
   readonly plan: Record<string, unknown>;
 }
 
-/** A plan as JSON: written bytes as text; an empty msg, and a diff the fixture does not state, left out. */
-function asJson(plan: Plan, withDiff: boolean): Record<string, unknown> {
-  const { diff, msg, ...rest } = plan;
+/** A plan as JSON: written bytes as text; an empty msg, and diffs the fixture does not state, left out. */
+function asJson(plan: Plan, fixture: Record<string, unknown>): Record<string, unknown> {
+  const { diff, checkDiff, msg, ...rest } = plan;
   const changes = plan.changes.map((c) => (c.kind === 'write' ? { ...c, content: c.content.toString('utf8') } : c));
-  return JSON.parse(JSON.stringify({ ...rest, changes, ...(msg ? { msg } : {}), ...(withDiff ? { diff } : {}) })) as Record<string, unknown>;
+  return JSON.parse(JSON.stringify({ ...rest, changes, ...(msg ? { msg } : {}), ...('diff' in fixture ? { diff } : {}), ...('checkDiff' in fixture ? { checkDiff } : {}) })) as Record<string, unknown>;
 }
 
 for (const name of readdirSync(DIR).sort()) {
@@ -47,7 +47,7 @@ for (const name of readdirSync(DIR).sort()) {
         const declared = Object.entries(module.facts(args, local, context)).filter(([, f]) => f !== undefined).map(([k]) => k);
         assert.deepEqual(declared.sort(), Object.keys(fixture.facts).sort(), 'the facts the module declares');
         const plan = module.plan(args, fixture.facts, local);
-        assert.deepEqual(asJson(plan, 'diff' in fixture.plan), fixture.plan);
+        assert.deepEqual(asJson(plan, fixture.plan), fixture.plan);
       });
     }
   });
