@@ -21,6 +21,8 @@ interface Fixture {
   readonly args: Record<string, unknown>;
   /** copy/template: the bytes made on the controller, instead of reading files. */
   readonly local?: { readonly content: string; readonly sourceName?: string; readonly fromContent?: boolean };
+  /** Planned as under --diff (the module may then declare more facts: ids, a tree). */
+  readonly diff?: boolean;
   readonly facts: Record<string, unknown>;
   readonly plan: Record<string, unknown>;
 }
@@ -40,7 +42,7 @@ for (const name of readdirSync(DIR).sort()) {
       test(`${file.replace(/\.json$/, '')}${fixture.description ? `: ${fixture.description}` : ''}`, () => {
         assert.ok(module && module.kind === 'planner', `${name} is not a planner`);
         const args = validateArgs(name, module.schema, fixture.args, at, true);
-        const context: LocalContext = { at, templar: new Templar(), vars: {}, diff: false, findFile: () => undefined };
+        const context: LocalContext = { at, templar: new Templar(), vars: {}, diff: fixture.diff ?? false, findFile: () => undefined };
         const local = fixture.local
           ? placement(Buffer.from(fixture.local.content), fixture.local.fromContent ?? false, fixture.local.sourceName)
           : module.local(args, context);
