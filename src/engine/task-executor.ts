@@ -189,6 +189,7 @@ async function runPlanner(module: PlannerModule, args: Vars, run: TaskRun, vars:
     changed,
     ...(plan.msg ? { msg: plan.msg } : {}),
     ...(plan.result ? { data: plan.result } : {}),
+    ...(plan.facts ? { facts: plan.facts } : {}),
     ...(diff && changed && plan.diff?.length ? { diff: plan.diff } : {}),
   };
 }
