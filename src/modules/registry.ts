@@ -12,6 +12,7 @@ import { statModule } from './stat.js';
 import { systemdModule } from './systemd.js';
 import { templateModule } from './template.js';
 import type { Module } from './types.js';
+import { SYSTEM_MODULES_B } from './system-modules-b.js';
 
 /** Every module, in the order of the reference. The playbook parser reads this; modules never read the parser. */
 const ALL: readonly Module[] = [
@@ -19,6 +20,7 @@ const ALL: readonly Module[] = [
   blockinfileModule, statModule, debugModule, setFactModule, assertModule, failModule,
   // System modules (issue 10).
   aptModule, packageModule, serviceModule, systemdModule, getUrlModule,
+  ...SYSTEM_MODULES_B,
 ];
 
 export const modules: ReadonlyMap<string, Module> = new Map(ALL.map((m) => [m.name, m]));
