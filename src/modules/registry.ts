@@ -7,11 +7,13 @@ import { lineinfileModule } from './lineinfile.js';
 import { statModule } from './stat.js';
 import { templateModule } from './template.js';
 import type { Module } from './types.js';
+import { weaveModule } from './weave.js';
 
 /** Every module, in the order of the reference. The playbook parser reads this; modules never read the parser. */
 const ALL: readonly Module[] = [
   commandModule, shellModule, rawModule, copyModule, templateModule, fileModule, lineinfileModule,
   blockinfileModule, statModule, debugModule, setFactModule, assertModule, failModule,
+  weaveModule,
 ];
 
 export const modules: ReadonlyMap<string, Module> = new Map(ALL.map((m) => [m.name, m]));
