@@ -13,6 +13,7 @@ import { systemdModule } from './systemd.js';
 import { templateModule } from './template.js';
 import type { Module } from './types.js';
 import { SYSTEM_MODULES_B } from './system-modules-b.js';
+import { weaveModule } from './weave.js';
 
 /** Every module, in the order of the reference. The playbook parser reads this; modules never read the parser. */
 const ALL: readonly Module[] = [
@@ -21,6 +22,7 @@ const ALL: readonly Module[] = [
   // System modules (issue 10).
   aptModule, packageModule, serviceModule, systemdModule, getUrlModule,
   ...SYSTEM_MODULES_B,
+  weaveModule,
 ];
 
 export const modules: ReadonlyMap<string, Module> = new Map(ALL.map((m) => [m.name, m]));
