@@ -166,6 +166,7 @@ async function run(playbookArgs: string[], opts: Options, io: Io): Promise<numbe
     becomeUser: opts.becomeUser ?? config.settings['become_user'],
     becomePassword,
     taskTimeoutMs: taskTimeoutSeconds * 1000,
+    verbosity: opts.verbose,
     connection: {
       remoteUser: opts.user ?? config.settings['remote_user'] ?? process.env['PROVISION_REMOTE_USER'],
       privateKeyFile: opts.keyFile ?? process.env['PROVISION_PRIVATE_KEY_FILE'] ?? config.settings['private_key_file'],

@@ -58,6 +58,7 @@ export async function runTask(run: PlayRun, task: Task, context: TaskContext, ho
         vars,
         check: settings.check,
         diff: settings.diff,
+        verbosity: settings.verbosity ?? 0,
         templar: state.templar,
         become: (itemVars) => becomeFor(onHost, play, itemVars, state.templar, settings),
         timeoutMs: task.timeout !== undefined ? task.timeout * 1000 : settings.taskTimeoutMs,
