@@ -38,6 +38,8 @@ export class ModuleFailure extends Error {
 export interface PlannerModule {
   readonly kind: 'planner';
   readonly name: string;
+  /** Its Ansible collection (ansible.builtin when absent): tasks may name it collection.name. */
+  readonly collection?: string;
   readonly description: string;
   readonly schema: ArgsSchema;
   validate?(args: Vars, context: ValidationContext): void;
@@ -85,6 +87,8 @@ export interface ModuleResult {
 export interface ActionModule {
   readonly kind: 'action';
   readonly name: string;
+  /** Its Ansible collection (ansible.builtin when absent): tasks may name it collection.name. */
+  readonly collection?: string;
   readonly description: string;
   readonly schema: ArgsSchema;
   /** Runs on the controller alone: no connection is opened for it. */
