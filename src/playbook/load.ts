@@ -47,6 +47,9 @@ function readPlaybookFile(file: string, catalog: ModuleCatalog, projectDir: stri
       plays.push(...readPlaybookFile(path, catalog, projectDir, chain).map((play) => importedPlay(play, when, vars, tags)));
       return;
     }
+    if (isPlainObject(item) && item['include'] !== undefined && item['hosts'] === undefined) {
+      throw new ConfigError(`a playbook-level "include:" is gone from ansible-core 2.14: write "- import_playbook: ${String(item['include'])}"`, positionOf(item, 'include') ?? at);
+    }
     plays.push(readPlay(item, at, file, catalog, projectDir));
   });
   return plays;

@@ -80,6 +80,7 @@ function parseEntry(raw: unknown, at: SourcePosition, catalog: ModuleCatalog, co
   for (const key of ['rescue', 'always']) {
     if (key in raw) throw new ConfigError(`"${key}" belongs to a block: write it beside "block:"`, positionOf(raw, key) ?? at);
   }
+  for (const key of ['with_items', 'loop']) checkBareLoop(raw, key, at);
   const metaKey = META_KEYS.find((k) => k in raw);
   if (metaKey) return parseMeta(raw, metaKey, at, catalog, context, inherited);
   const importKey = IMPORT_TASKS_KEYS.find((k) => k in raw);
@@ -304,4 +305,18 @@ function parseRoleReuse(raw: Vars, key: string, at: SourcePosition, catalog: Mod
 
 function optional<K extends string>(key: K, value: string | undefined): { [P in K]?: string } {
   return (value === undefined ? {} : { [key]: value }) as { [P in K]?: string };
+}
+
+/**
+ * `with_items: groups['web']` (a bare variable, Ansible 1.x style): ansible-core 2.14 loops over
+ * that text as one item, which is never what was meant; refused with the form that works.
+ */
+function checkBareLoop(raw: Vars, key: string, at: SourcePosition): void {
+  const value = raw[key];
+  if (typeof value !== 'string' || value.includes('{{')) return;
+  if (!/^[A-Za-z_][A-Za-z0-9_]*(\[[^\]]+\]|\.[A-Za-z_][A-Za-z0-9_]*)*$/.test(value.trim())) return;
+  throw new ConfigError(
+    `${key}: ${value} is a bare variable; ansible-core 2.14 would loop over the text itself. Write ${key}: "{{ ${value.trim()} }}"`,
+    positionOf(raw, key) ?? at,
+  );
 }
