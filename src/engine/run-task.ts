@@ -106,7 +106,11 @@ function title(run: PlayRun, task: Task, vars: Vars | undefined): string {
 /** What a result changes for the rest of the run: facts, register, notified handlers. */
 function record(run: PlayRun, host: string, task: Task, outcome: TaskOutcome): void {
   const { variables } = run.state;
-  if (outcome.facts) variables.setHostFacts(host, outcome.facts);
+  // setup's facts are gathered facts (they replace those of the same names, for the run); set_fact's and include_vars' are host facts.
+  if (outcome.facts) {
+    if (task.module === 'setup') variables.mergeFacts(host, outcome.facts);
+    else variables.setHostFacts(host, outcome.facts);
+  }
   if (task.register) variables.setHostFacts(host, { [task.register]: outcome.result });
   // Only a changed result notifies (a failed one does not, even when ignored).
   if (outcome.status === 'changed') run.handlers.notify(host, task.notify);

@@ -6,6 +6,7 @@ import { copyModule } from './copy.js';
 import { fileModule } from './file.js';
 import { getUrlModule } from './get-url.js';
 import { includeVarsModule } from './include-vars.js';
+import { setupModule } from './setup.js';
 import { lineinfileModule } from './lineinfile.js';
 import { packageModule } from './package.js';
 import { serviceModule } from './service.js';
@@ -19,7 +20,7 @@ import { weaveModule } from './weave.js';
 /** Every module, in the order of the reference. The playbook parser reads this; modules never read the parser. */
 const ALL: readonly Module[] = [
   commandModule, shellModule, rawModule, copyModule, templateModule, fileModule, lineinfileModule,
-  blockinfileModule, statModule, debugModule, setFactModule, assertModule, failModule, includeVarsModule,
+  blockinfileModule, statModule, debugModule, setFactModule, assertModule, failModule, includeVarsModule, setupModule,
   // System modules (issue 10).
   aptModule, packageModule, serviceModule, systemdModule, getUrlModule,
   ...SYSTEM_MODULES_B,
