@@ -19,6 +19,7 @@ import { validateHostPatterns } from '../playbook/validate-hosts.js';
 import { Templar } from '../template/templar.js';
 import { toBoolean } from '../util/data.js';
 import { parseExtraVars } from './extra-vars.js';
+import { limitTerms, writeRetryFile } from './limit.js';
 import type { Io } from './lab-command.js';
 import { collect, newProgram, parseWith } from './options.js';
 import { promptSecret } from './prompt.js';
@@ -129,7 +130,7 @@ async function run(playbookArgs: string[], opts: Options, io: Io): Promise<numbe
   const templar = new Templar();
   validatePlaybooks(playbooks, templar, projectDir);
   validateHostPatterns(playbooks, inventory);
-  const limit = opts.limit ? new Set(selectHosts(inventory, opts.limit, '--limit')) : undefined;
+  const limit = opts.limit ? new Set(selectHosts(inventory, limitTerms(opts.limit), '--limit')) : undefined;
   if (limit && limit.size === 0) throw new ConfigError(`--limit ${opts.limit} matches no host in the inventory`);
   const tags = splitTags(opts.tags);
   const skipTags = splitTags(opts.skipTags);
@@ -177,6 +178,13 @@ async function run(playbookArgs: string[], opts: Options, io: Io): Promise<numbe
       knownHostsFiles: defaultKnownHostsFiles(),
     },
   }).finally(() => reporter.close());
+  // retry_files_enabled (off by default, as in ansible-core 2.14): the failed hosts, for --limit @FILE.
+  if (toBoolean(config.settings['retry_files_enabled']) === true) {
+    for (const playbook of playbooks) {
+      const file = writeRetryFile(playbook.file, stats.snapshot(), config.settings['retry_files_save_path']);
+      if (file && output !== 'json') io.out(`\tto retry, use: --limit @${file}\n`);
+    }
+  }
   return stats.exitCode();
 }
 

@@ -1,5 +1,5 @@
 import { ConfigError } from '../errors.js';
-import { FACTS_SCRIPT, parseFacts } from '../facts/gather.js';
+import { FACTS_SCRIPT, parseFacts } from './facts/host-facts.js';
 import type { Vars } from '../util/data.js';
 import { defineAction } from './define.js';
 import { ModuleFailure } from './types.js';
