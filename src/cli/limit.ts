@@ -9,6 +9,8 @@ import type { HostStats } from '../engine/events.js';
  * InventoryManager.subset reads a retry file.
  */
 export function limitTerms(limit: string): string[] {
+  // Without a file, the pattern goes as written (selectHosts reports its errors with --limit named).
+  if (!limit.includes('@')) return [limit];
   return splitHostPattern(limit).flatMap((term) => {
     if (!term.startsWith('@')) return [term];
     const file = term.slice(1);
