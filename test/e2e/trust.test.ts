@@ -187,6 +187,7 @@ describe('trust over real SSH: secrets, no hang, reconnect, Ctrl-C (playground l
     // Every per-connection sshd on lb (the listener, its PID 1, stays).
     const killed = await lab.exec('lb', ['sh', '-c', 'pkill -f "sshd: vagran[t]" && echo killed']);
     assert.match(killed.stdout, /killed/);
+    assert.equal((await lab.exec('mgmt', ['touch', '/tmp/go'])).code, 0);
     const r = await run;
     assert.equal(r.code, 0, r.stdout + r.stderr);
     const lb = resultsOf(r, 'lb');
