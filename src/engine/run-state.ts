@@ -19,6 +19,8 @@ export interface RunSettings {
   readonly taskTimeoutMs: number;
   /** -v count: debug's `verbosity:` is measured against it (0 when not given). */
   readonly verbosity?: number;
+  /** --force-handlers: notified handlers run on hosts that failed after notifying them. */
+  readonly forceHandlers?: boolean;
 }
 
 /** What every play of a run shares. */

@@ -192,6 +192,7 @@ async function runPlanner(module: PlannerModule, args: Vars, run: TaskRun, vars:
     changed,
     ...(plan.msg ? { msg: plan.msg } : {}),
     ...(plan.result ? { data: plan.result } : {}),
+    ...(plan.facts ? { facts: plan.facts } : {}),
     ...shownDiff(plan, diff && changed, check),
   };
 }

@@ -63,6 +63,8 @@ export interface Plan {
   readonly checkDiff?: readonly FileDiff[];
   /** Fields of the registered result (dest, path, state, checksum, …). */
   readonly result?: Vars;
+  /** Variables the module sets for the host, as a module's ansible_facts do (hostname's ansible_hostname). */
+  readonly facts?: Vars;
 }
 
 export const noChange = (result?: Vars, msg?: string): Plan => ({ changes: [], ...(result ? { result } : {}), ...(msg !== undefined ? { msg } : {}) });
