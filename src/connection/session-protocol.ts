@@ -136,8 +136,9 @@ export function frame(input: FrameInput): string {
     if (!ENV_NAME.test(name)) throw new Error(`invalid environment variable name: ${JSON.stringify(name)}`);
     if (value.includes('\0')) throw new Error(`environment variable ${name} cannot contain a NUL byte`);
   }
-  const end = `PROVISION_END_${randomBytes(8).toString('hex')}`;
   let text = `__pv ${input.id} ${input.inline ? 's' : 'i'} ${input.stdin ? 1 : 0} ${env.length > 0 ? 1 : 0} ${shellQuote(input.script)}`;
+  if (!input.stdin && env.length === 0) return `${text}\n`;
+  const end = `PROVISION_END_${randomBytes(8).toString('hex')}`;
   let bodies = '';
   // Base64 lines can never equal the terminator (it has '_'), so the data cannot end its heredoc.
   if (input.stdin) {
