@@ -78,6 +78,25 @@ export interface HostResultEvent {
   readonly items?: readonly ItemResult[];
   /** Only with --diff, never under no_log. */
   readonly diff?: readonly FileDiff[];
+  /** The host the task ran on for this host (`delegate_to`, `local_action`): shown as `host -> delegated_to`. */
+  readonly delegated_to?: string;
+}
+
+/** A task with `until` runs again on this host: its condition is not met yet (Ansible's `FAILED - RETRYING`). */
+export interface HostRetryEvent {
+  readonly type: 'host_retry';
+  readonly task_id: string;
+  readonly play_id: string;
+  readonly host: string;
+  readonly delegated_to?: string;
+  /** The task's name as Ansible's retry line shows it. */
+  readonly name: string;
+  /** The attempt that just ended (1 for the first). */
+  readonly attempts: number;
+  /** How many runs it may make in all (`retries` + 1). */
+  readonly retries: number;
+  /** The attempt's result (censored under no_log). */
+  readonly result: Vars;
 }
 
 export interface WarningEvent {
@@ -116,6 +135,7 @@ export type RunEvent =
   | PlayStartEvent
   | TaskStartEvent
   | HostResultEvent
+  | HostRetryEvent
   | WarningEvent
   | NoHostsMatchedEvent
   | NoHostsLeftEvent

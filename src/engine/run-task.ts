@@ -7,7 +7,8 @@ import type { TaskContext } from './host-iterator.js';
 import { hostResultEvent } from './host-result-event.js';
 import { isInterrupted } from './interrupt.js';
 import type { RunState } from './run-state.js';
-import { executeTask, type TaskOutcome } from './task-executor.js';
+import { delegationFor } from './delegation.js';
+import { executeTask, type TaskOutcome, visible } from './task-executor.js';
 import { becomeFor, remoteUserFor, taskForHost } from './task-keywords.js';
 
 /** One play being run: what its tasks and handlers share. */
@@ -18,6 +19,15 @@ export interface PlayRun {
   readonly playId: string;
   readonly state: RunState;
   readonly handlers: Handlers;
+  /** The hosts of the serial batch being run (ansible_play_batch); all the play's hosts without `serial`. */
+  readonly batch?: readonly string[];
+  /** The play's any_errors_fatal (a task's own beats it). */
+  readonly anyErrorsFatal?: boolean;
+  readonly maxFailPercentage?: number;
+  /** Hosts failed so far in this play, for max_fail_percentage. */
+  readonly failedInPlay?: Set<string>;
+  /** Set when the play must stop now (any_errors_fatal, max_fail_percentage): Ansible's RUN_FAILED_BREAK_PLAY. */
+  readonly flags?: { breakPlay: boolean };
 }
 
 /**
@@ -28,22 +38,36 @@ export interface PlayRun {
 export async function runTask(run: PlayRun, task: Task, context: TaskContext, hosts: readonly string[], kind: 'task' | 'handler'): Promise<Set<string>> {
   const { state, play, playId } = run;
   const { events, settings } = state;
+  const flow = task.flow;
   const taskId = state.newId('task');
   const failed = new Set<string>();
-  const playHosts = { all: run.hosts, active: run.hosts.filter((h) => !state.removed.has(h)) };
+  const active = run.hosts.filter((h) => !state.removed.has(h));
+  const batch = run.batch ? run.batch.filter((h) => !state.removed.has(h)) : active;
+  const playHosts = { all: run.hosts, active, batch };
   const scope = { play, task, context, playHosts };
+  // run_once: the first host runs it for all (the linear strategy queues it once).
+  const runOnce = flow?.runOnce === true;
+  const targets = runOnce ? hosts.slice(0, 1) : hosts;
   // Every host's variables before the banner, as the linear strategy gets them (a vars_files
   // entry that cannot be read ends the run there).
-  const varsOf = new Map(hosts.map((h) => [h, state.variables.forTask(h, scope)]));
-  events.emit({ type: 'task_start', task_id: taskId, play_id: playId, name: title(run, task, varsOf.get(hosts[0] ?? '')), kind, action: task.module, hosts });
-  await mapLimit(hosts, settings.forks, async (host) => {
+  const varsOf = new Map(targets.map((h) => [h, state.variables.forTask(h, scope)]));
+  events.emit({ type: 'task_start', task_id: taskId, play_id: playId, name: title(run, task, varsOf.get(targets[0] ?? '')), kind, action: task.module, hosts: targets });
+  // throttle: at most that many hosts at once (never more than --forks); run_once ignores it.
+  const limit = flow?.throttle && !runOnce ? Math.min(settings.forks, flow.throttle) : settings.forks;
+  await mapLimit(targets, limit, async (host) => {
     const started = performance.now();
     const vars = varsOf.get(host) ?? state.variables.forTask(host, scope);
     let onHost: Task = task;
     let outcome: TaskOutcome;
+    let delegatedTo: string | undefined;
+    const place = { task_id: taskId, play_id: playId, host };
     try {
       onHost = taskForHost(task, vars, state.templar);
       const user = remoteUserFor(play, vars, state.templar);
+      const delegation = delegationFor(onHost, vars, state, scope);
+      delegatedTo = delegation?.host;
+      const label = delegatedTo !== undefined ? { delegated_to: delegatedTo } : {};
+      const retryName = task.name ?? `TASK: ${task.moduleAsWritten ?? task.module}`;
       outcome = await executeTask({
         task: onHost,
         host,
@@ -53,8 +77,14 @@ export async function runTask(run: PlayRun, task: Task, context: TaskContext, ho
         templar: state.templar,
         become: (itemVars) => becomeFor(onHost, play, itemVars, state.templar, settings),
         timeoutMs: task.timeout !== undefined ? task.timeout * 1000 : settings.taskTimeoutMs,
-        // Connection variables from every source, -e included, as Ansible reads them.
-        connect: () => state.pool.get(host, vars, user),
+        // Connection variables from every source, -e included, as Ansible reads them (the delegated host's when delegated).
+        connect: delegation ? () => delegation.connect(user) : () => state.pool.get(host, vars, user),
+        ...(flow?.until
+          ? {
+              onRetry: (result: Vars) =>
+                events.emit({ type: 'host_retry', ...place, ...label, name: retryName, attempts: Number(result['attempts']), retries: Number(result['retries']), result: visible(result, onHost) }),
+            }
+          : {}),
       });
     } catch (err) {
       // A keyword template that does not render fails the task on this host (hidden if no_log could not be decided, as in Ansible).
@@ -63,14 +93,45 @@ export async function runTask(run: PlayRun, task: Task, context: TaskContext, ho
     }
     // Killed by Ctrl-C: the run is ending, as ansible-playbook's does, without more results.
     if (isInterrupted()) return;
-    record(run, host, onHost, outcome);
-    if ((outcome.status === 'failed' && !outcome.ignored) || outcome.status === 'unreachable') {
-      failed.add(host);
-      state.removed.add(host);
+    // ignore_unreachable: the host stays in the play, its result counts as ok and ignored.
+    if (outcome.status === 'unreachable' && flow?.ignoreUnreachable) outcome = { ...outcome, ignored: true };
+    record(run, host, onHost, outcome, delegatedTo);
+    // A run_once result is every host's: register and facts (get_task_hosts).
+    if (runOnce) for (const other of hosts) if (other !== host) record(run, other, onHost, { ...outcome, status: 'ok' }, delegatedTo, false);
+    if ((outcome.status === 'failed' && !outcome.ignored) || (outcome.status === 'unreachable' && !outcome.ignored)) {
+      // A run_once task that fails fails every host of the batch (not the unreachable ones).
+      for (const h of runOnce && outcome.status === 'failed' ? hosts : [host]) {
+        failed.add(h);
+        state.removed.add(h);
+      }
     }
-    events.emit(hostResultEvent({ task_id: taskId, play_id: playId, host }, onHost, outcome, performance.now() - started));
+    const event = hostResultEvent(place, onHost, outcome, performance.now() - started);
+    events.emit(delegatedTo !== undefined ? { ...event, delegated_to: delegatedTo } : event);
   });
+  if (failed.size > 0 && kind === 'task' && (flow?.anyErrorsFatal ?? run.anyErrorsFatal ?? false) && !task.ignoreErrors) failEveryHost(run, hosts, failed);
+  if (kind === 'task') checkMaxFailPercentage(run, hosts, failed);
   return failed;
+}
+
+/** any_errors_fatal: one host failed, so every host of the batch is failed and the play stops (linear strategy). */
+function failEveryHost(run: PlayRun, hosts: readonly string[], failed: Set<string>): void {
+  const batch = run.batch ?? run.hosts;
+  for (const h of new Set([...hosts, ...batch])) {
+    if (run.state.removed.has(h) && !failed.has(h)) continue;
+    failed.add(h);
+    run.state.removed.add(h);
+  }
+  if (run.flags) run.flags.breakPlay = true;
+}
+
+/** max_fail_percentage: more than that share of the batch has failed, so the rest fail too and the play stops. */
+function checkMaxFailPercentage(run: PlayRun, hosts: readonly string[], failed: Set<string>): void {
+  const pct = run.maxFailPercentage;
+  if (pct === undefined || !run.failedInPlay) return;
+  for (const h of failed) run.failedInPlay.add(h);
+  const batch = run.batch ?? run.hosts;
+  if (batch.length === 0 || run.failedInPlay.size / batch.length <= pct / 100) return;
+  failEveryHost(run, hosts, failed);
 }
 
 /** The banner's name: templated with the first host's variables, as ansible-core's linear strategy does; as written if that fails. */
@@ -84,11 +145,11 @@ function title(run: PlayRun, task: Task, vars: Vars | undefined): string {
   }
 }
 
-/** What a result changes for the rest of the run: facts, register, notified handlers. */
-function record(run: PlayRun, host: string, task: Task, outcome: TaskOutcome): void {
+/** What a result changes for the rest of the run: facts (the delegated host's with delegate_facts), register, notified handlers. */
+function record(run: PlayRun, host: string, task: Task, outcome: TaskOutcome, delegatedTo: string | undefined, notify = true): void {
   const { variables } = run.state;
-  if (outcome.facts) variables.setHostFacts(host, outcome.facts);
+  if (outcome.facts) variables.setHostFacts(delegatedTo !== undefined && task.flow?.delegateFacts ? delegatedTo : host, outcome.facts);
   if (task.register) variables.setHostFacts(host, { [task.register]: outcome.result });
   // Only a changed result notifies (a failed one does not, even when ignored).
-  if (outcome.status === 'changed') run.handlers.notify(host, task.notify);
+  if (notify && outcome.status === 'changed') run.handlers.notify(host, task.notify);
 }

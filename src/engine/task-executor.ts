@@ -11,6 +11,7 @@ import { type Condition, type Task, taskTitle } from '../playbook/model.js';
 import type { Templar } from '../template/templar.js';
 import type { Vars } from '../util/data.js';
 import { applyPlan, type PlanTarget } from './apply-plan.js';
+import { environmentFor, retryPlan } from './flow-values.js';
 import { extendVars } from './lazy-vars.js';
 import { emptyLoopResult, itemResultFields, itemVars, loopResult, loopStatus, withItems } from './loop-results.js';
 import type { HostResult } from './reporter.js';
@@ -30,6 +31,8 @@ export interface TaskRun {
   /** The task's time limit in ms (its `timeout:`, else the configured default); 0: none. */
   readonly timeoutMs: number;
   readonly connect: () => Promise<Connection>;
+  /** An `until` attempt failed and the task runs again (Ansible's v2_runner_retry). */
+  readonly onRetry?: (result: Vars, item: { readonly item: unknown } | undefined) => void;
 }
 
 /** The task ran past its `timeout:`; its process group on the host has been killed. */
@@ -52,7 +55,7 @@ export async function executeTask(run: TaskRun): Promise<TaskOutcome> {
   try {
     if (task.loop === undefined) {
       if (!conditionsHold(task.when, run.vars, task)) return outcome('skipped', { changed: false, skipped: true, skip_reason: 'Conditional result was False' }, run);
-      const one = await runOnce(run, run.vars);
+      const one = await runWithRetries(run, run.vars, undefined);
       return outcome(one.status, one.result, run, [], one.facts, one.diff);
     }
     const items = renderLoop(run);
@@ -71,7 +74,7 @@ export async function executeTask(run: TaskRun): Promise<TaskOutcome> {
         status = 'skipped';
         result = { changed: false, skipped: true, skip_reason: 'Conditional result was False' };
       } else {
-        const one = await runOnce(run, vars);
+        const one = await runWithRetries(run, vars, { item: items[index] });
         ({ status, result } = one);
         if (one.facts) facts = { ...facts, ...one.facts };
         diffs.push(...(one.diff ?? []));
@@ -130,7 +133,34 @@ interface OneResult {
   readonly diff: HostResult['diff'];
 }
 
-async function runOnce(run: TaskRun, vars: Vars): Promise<OneResult> {
+/**
+ * `until`: the task runs again (after `delay` seconds) while the condition is false, at most
+ * `retries` more times, as TaskExecutor._execute; the result carries `attempts`, and a task that
+ * never met its condition fails. Without `until`, one run.
+ */
+async function runWithRetries(run: TaskRun, vars: Vars, item: { readonly item: unknown } | undefined): Promise<OneResult> {
+  const { task } = run;
+  const until = task.flow?.until;
+  if (!until || until.length === 0) return runOnce(run, vars);
+  const { attempts, delaySeconds } = retryPlan(task, vars, run.templar);
+  let one: OneResult | undefined;
+  for (let attempt = 1; attempt <= attempts; attempt++) {
+    one = await runOnce(run, vars, attempt);
+    if (attempts === 1) return one;
+    const scope = task.register ? extendVars(vars, { [task.register]: one.result }) : vars;
+    if (conditionsHold(until, scope, task)) return one;
+    if (attempt < attempts) {
+      run.onRetry?.({ ...one.result, retries: attempts }, item);
+      await sleep(delaySeconds * 1000);
+    }
+  }
+  const last = one as OneResult;
+  // ansible-core 2.14 reports one attempt fewer than it made once it gives up.
+  const result = { ...last.result, attempts: attempts - 1, failed: true };
+  return { ...last, status: 'failed', result };
+}
+
+async function runOnce(run: TaskRun, vars: Vars, attempt?: number): Promise<OneResult> {
   const { task } = run;
   const module = getModule(task.module);
   const raw: readonly string[] = module.schema.rawArgs ?? [];
@@ -159,6 +189,8 @@ async function runOnce(run: TaskRun, vars: Vars): Promise<OneResult> {
     ...(moduleResult.skipped ? { skipped: true } : {}),
     ...(moduleResult.msg !== undefined ? { msg: moduleResult.msg } : {}),
   };
+  // `attempts` is there for changed_when/failed_when already, as in TaskExecutor.
+  if (attempt !== undefined) result['attempts'] = attempt;
   const scope = task.register ? extendVars(vars, { [task.register]: result }) : vars;
   // As TaskExecutor: a result the module skipped is not judged by changed_when/failed_when.
   if (task.changedWhen && !moduleResult.skipped) result['changed'] = conditionsHold(task.changedWhen, scope, task);
@@ -197,6 +229,7 @@ async function runPlanner(module: PlannerModule, args: Vars, run: TaskRun, vars:
 async function runAction(module: ActionModule, args: Vars, run: TaskRun, vars: Vars, host: HostAccess): Promise<ModuleResult> {
   const { task } = run;
   const facts = module.facts ? await gatherTaskFacts(module.facts(args), host.exec, new Map()) : {};
+  const environment = environmentFor(task, vars, run.templar);
   const context: ActionContext = {
     host: run.host,
     vars,
@@ -204,7 +237,7 @@ async function runAction(module: ActionModule, args: Vars, run: TaskRun, vars: V
     diff: task.diff ?? run.diff,
     at: task.at,
     exec: async (script, options = {}) => {
-      const r = await host.command(script, options);
+      const r = await host.command(script, environment ? { ...options, env: { ...environment, ...options.env } } : options);
       return { rc: r.rc, stdout: r.stdout.toString('utf8'), stderr: r.stderr.toString('utf8') };
     },
   };

@@ -1,6 +1,7 @@
 import type { SourcePosition } from '../errors.js';
 import type { Expression } from '../expr/expression.js';
 import type { Vars } from '../util/data.js';
+import type { TaskFlow } from './flow-keywords.js';
 import type { KeywordTemplates } from './keyword-values.js';
 
 /** A parsed condition with the text it came from, for messages. */
@@ -45,6 +46,8 @@ export interface Task {
   readonly role: string | undefined;
   /** Keywords written as templates (their fields above stay unset until the task runs on a host). */
   readonly templated: KeywordTemplates;
+  /** until/retries, delegate_to, run_once, environment, async, throttle…: absent when the task uses none. */
+  readonly flow?: TaskFlow;
 }
 
 /** One run of a role in a play (a role runs again with other parameters), as its variables see it. */

@@ -1,5 +1,5 @@
 import { createTwoFilesPatch } from 'diff';
-import type { HostResultEvent } from '../engine/events.js';
+import type { HostResultEvent, HostRetryEvent } from '../engine/events.js';
 import type { HostResult } from '../engine/reporter.js';
 import type { FileDiff } from '../modules/types.js';
 import { pythonStr } from '../util/python-values.js';
@@ -93,7 +93,8 @@ export function resultLines(r: HostResult, verbosity: number, action?: string): 
  * failures (`...ignoring`), otherwise only when the result has no `results` (no_log hides them).
  */
 export function hostResultLines(event: HostResultEvent, action: string, verbosity: number): string[] {
-  const { host, status, result, ignored } = event;
+  const { status, result, ignored } = event;
+  const host = hostLabel(event);
   const whole: HostResult = { host, status, result, ignored };
   if (event.items === undefined) return resultLines(whole, verbosity, action);
   const lines = event.items.flatMap((i) =>
@@ -110,4 +111,14 @@ export function diffText(diffs: readonly FileDiff[]): string {
   return diffs
     .map((d) => createTwoFilesPatch(`before: ${d.path}`, `after: ${d.path}`, d.before, d.after, '', '').split('\n').filter((l) => !l.startsWith('====')).join('\n'))
     .join('\n');
+}
+
+/** `h1`, or `h1 -> localhost` for a delegated task (Ansible's host_label). */
+export function hostLabel(event: { readonly host: string; readonly delegated_to?: string | undefined }): string {
+  return event.delegated_to !== undefined && event.delegated_to !== event.host ? `${event.host} -> ${event.delegated_to}` : event.host;
+}
+
+/** `FAILED - RETRYING: [h1]: wait (3 retries left).` */
+export function retryLine(event: HostRetryEvent): string {
+  return `FAILED - RETRYING: [${hostLabel(event)}]: ${event.name} (${event.retries - event.attempts} retries left).`;
 }

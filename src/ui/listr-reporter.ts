@@ -53,6 +53,7 @@ export class ListrReporter implements Reporter {
         this.after(() => process.stdout.write(recapBlock(event.stats)));
         break;
       case 'run_start':
+      case 'host_retry':
       case 'play_end':
       case 'no_hosts_left':
         break;

@@ -1,6 +1,6 @@
 import type { RunEvent } from '../engine/events.js';
 import type { Reporter } from '../engine/reporter.js';
-import { diffText, hostResultLines } from './format.js';
+import { diffText, hostResultLines, retryLine } from './format.js';
 import { banner, recapBlock } from './recap.js';
 
 /** Plain lines like ansible-playbook's (for pipes, CI, Vagrant and Molecule). */
@@ -26,6 +26,9 @@ export class PlainReporter implements Reporter {
       case 'host_result':
         if (event.diff && event.diff.length > 0) this.write(`${diffText(event.diff)}\n`);
         for (const line of hostResultLines(event, this.actions.get(event.task_id) ?? '', this.verbosity)) this.write(`${line}\n`);
+        break;
+      case 'host_retry':
+        this.write(`${retryLine(event)}\n`);
         break;
       case 'no_hosts_matched':
         this.write('skipping: no hosts matched\n');
