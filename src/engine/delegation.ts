@@ -1,4 +1,5 @@
 import type { Connection } from '../connection/connection.js';
+import { hostSettings } from '../inventory/host-settings.js';
 import type { Task } from '../playbook/model.js';
 import type { Vars } from '../util/data.js';
 import type { RunState } from './run-state.js';
@@ -11,6 +12,8 @@ const LOCALHOST = new Set(['localhost', '127.0.0.1', '::1']);
 export interface Delegation {
   /** The host the task runs on (`delegate_to` rendered). */
   readonly host: string;
+  /** Its ansible_host, when that differs from its name (Ansible shows `h1 -> w3(10.0.0.3)`). */
+  readonly address: string | undefined;
   readonly connect: (playUser: string | undefined) => Promise<Connection>;
 }
 
@@ -27,8 +30,10 @@ export function delegationFor(task: Task, vars: Vars, state: RunState, scope: Va
   const host = state.templar.renderString(written, vars, task.at, 'delegate_to').trim();
   if (host === '') throw new Error('delegate_to rendered to an empty host name');
   if (state.inventory.hosts.has(host)) {
-    return { host, connect: (user) => state.pool.get(host, state.variables.forTask(host, scope), user) };
+    const delegated = state.variables.forTask(host, scope);
+    const address = hostSettings(host, delegated).address;
+    return { host, address: address !== host ? address : undefined, connect: (user) => state.pool.get(host, delegated, user) };
   }
-  if (LOCALHOST.has(host)) return { host, connect: () => state.pool.local(host) };
-  return { host, connect: (user) => state.pool.get(host, { inventory_hostname: host }, user) };
+  if (LOCALHOST.has(host)) return { host, address: undefined, connect: () => state.pool.local(host) };
+  return { host, address: undefined, connect: (user) => state.pool.get(host, { inventory_hostname: host }, user) };
 }

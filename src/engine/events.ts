@@ -35,8 +35,10 @@ export interface PlayStartEvent {
   readonly name: string;
   /** The play's `hosts:` pattern. */
   readonly pattern: string;
-  /** The hosts the play starts with (after --limit and earlier failures); may be empty. */
+  /** The hosts the play starts with (after --limit and earlier failures); may be empty. With `serial`, each batch is a play_start … play_end of its own, with the batch's hosts. */
   readonly hosts: readonly string[];
+  /** `strategy: free`: hosts go through the tasks each at its own pace (a task_start per host). */
+  readonly strategy?: 'free';
 }
 
 export interface TaskStartEvent {
@@ -80,6 +82,8 @@ export interface HostResultEvent {
   readonly diff?: readonly FileDiff[];
   /** The host the task ran on for this host (`delegate_to`, `local_action`): shown as `host -> delegated_to`. */
   readonly delegated_to?: string;
+  /** The delegated host's address (ansible_host) when it is not its name. */
+  readonly delegated_address?: string;
 }
 
 /** A task with `until` runs again on this host: its condition is not met yet (Ansible's `FAILED - RETRYING`). */
@@ -89,6 +93,7 @@ export interface HostRetryEvent {
   readonly play_id: string;
   readonly host: string;
   readonly delegated_to?: string;
+  readonly delegated_address?: string;
   /** The task's name as Ansible's retry line shows it. */
   readonly name: string;
   /** The attempt that just ended (1 for the first). */
@@ -114,6 +119,8 @@ export interface NoHostsMatchedEvent {
 export interface NoHostsLeftEvent {
   readonly type: 'no_hosts_left';
   readonly play_id: string;
+  /** The play was broken off (any_errors_fatal, max_fail_percentage, a failed run_once): ansible-playbook prints NO MORE HOSTS LEFT. */
+  readonly banner?: boolean;
 }
 
 export interface PlayEndEvent {

@@ -4,7 +4,9 @@ import { gatherFacts } from './gather-facts.js';
 import { Handlers } from './handlers.js';
 import { HostIterator } from './host-iterator.js';
 import { isInterrupted } from './interrupt.js';
-import { runLinear } from './linear-strategy.js';
+import { serialBatches } from '../playbook/play-flow.js';
+import { runFree } from './free-strategy.js';
+import { runLinear, type StepRunner } from './linear-strategy.js';
 import type { RunState } from './run-state.js';
 import { type PlayRun, runTask } from './run-task.js';
 import { isSelected } from './tags.js';
@@ -13,40 +15,79 @@ export type { RunSettings, RunState } from './run-state.js';
 
 /** How a play ended, for the run to decide whether the next one runs. */
 export interface PlayEnd {
-  /** Every host of the play failed or was unreachable in it: ansible-playbook runs no further play. */
+  /** A batch's every host failed or was unreachable, or the play was broken off (any_errors_fatal, max_fail_percentage): ansible-playbook runs no further play. */
   readonly everyHostFailed: boolean;
 }
 
 /**
  * One play: its hosts (in the order its pattern matched them, within --limit, without hosts that
- * failed earlier), its tasks walked by the host iterator with the linear strategy, handlers at
- * the flush points.
+ * failed earlier), cut into `serial` batches; each batch is a run of the play (its own
+ * play_start, facts, tasks and handler flushes, as PlaybookExecutor runs the TQM per batch),
+ * walked by the host iterator with the linear or the free strategy.
  */
 export async function runPlay(play: Play, state: RunState): Promise<PlayEnd> {
   const { events, settings } = state;
-  const playId = state.newId('play');
   const started = performance.now();
   const matched = selectHosts(state.inventory, play.hosts).filter((h) => !settings.limit || settings.limit.has(h));
   const hosts = matched.filter((h) => !state.removed.has(h));
-  const before = new Set(state.removed);
   for (const term of unmatchedTerms(state.inventory, play.hosts)) warnOnce(state, `Could not match supplied host pattern, ignoring: ${term}`);
-  events.emit({ type: 'play_start', play_id: playId, name: play.name, pattern: play.hosts, hosts });
-  if (matched.length === 0) events.emit({ type: 'no_hosts_matched', play_id: playId });
-  if (hosts.length > 0) {
-    const run: PlayRun = { play, hosts: matched, playId, state, handlers: new Handlers(play.handlers) };
-    const iterator = new HostIterator(play, hosts, (task) => isSelected([...task.tags, ...play.tags], settings.tags, settings.skipTags));
-    await runLinear(iterator, {
-      gatherFacts: (on) => gatherFacts(run, on),
-      runTask: (step, on) => runTask(run, step.task, step.context, on, 'task'),
-      flushHandlers: (on) => run.handlers.flush(on, (entry, targets) => runTask(run, entry.task, entry.context, targets, 'handler')),
-      stopped: isInterrupted,
-    });
-    if (hosts.every((h) => state.removed.has(h))) events.emit({ type: 'no_hosts_left', play_id: playId });
+  const flow = play.flow;
+  const batches = hosts.length > 0 ? serialBatches(hosts, flow?.serial) : [];
+  if (batches.length === 0) {
+    const playId = state.newId('play');
+    events.emit({ type: 'play_start', play_id: playId, name: play.name, pattern: play.hosts, hosts });
+    if (matched.length === 0) events.emit({ type: 'no_hosts_matched', play_id: playId });
+    events.emit({ type: 'play_end', play_id: playId, duration_ms: Math.round(performance.now() - started) });
+    return { everyHostFailed: false };
   }
-  events.emit({ type: 'play_end', play_id: playId, duration_ms: Math.round(performance.now() - started) });
-  // As PlaybookExecutor: the hosts that failed in this play, against every host it matched.
-  const failedHere = matched.filter((h) => state.removed.has(h) && !before.has(h)).length;
-  return { everyHostFailed: matched.length > 0 && failedHere === matched.length };
+  const handlers = new Handlers(play.handlers);
+  const failedInPlay = new Set<string>();
+  let stop = false;
+  for (const batch of batches) {
+    const playId = state.newId('play');
+    const batchStarted = performance.now();
+    const before = new Set(state.removed);
+    events.emit({ type: 'play_start', play_id: playId, name: play.name, pattern: play.hosts, hosts: batch, ...(flow?.strategy === 'free' ? { strategy: 'free' as const } : {}) });
+    const flags = { breakPlay: false };
+    const free = flow?.strategy === 'free';
+    const run: PlayRun = {
+      free,
+      play,
+      hosts: matched,
+      playId,
+      state,
+      handlers,
+      batch,
+      flags,
+      ...(flow?.anyErrorsFatal !== undefined ? { anyErrorsFatal: flow.anyErrorsFatal } : {}),
+      ...(flow?.maxFailPercentage !== undefined ? { maxFailPercentage: flow.maxFailPercentage, failedInPlay } : {}),
+    };
+    const iterator = new HostIterator(play, batch, (task) => isSelected([...task.tags, ...play.tags], settings.tags, settings.skipTags));
+    const taskIds = new Map<number, string>();
+    const runner: StepRunner = {
+      gatherFacts: (on) => gatherFacts(run, on),
+      runTask: (step, on) => {
+        // Free: one id per task for the hosts that run it one by one.
+        let id = free ? taskIds.get(step.index) : undefined;
+        if (free && id === undefined) taskIds.set(step.index, (id = state.newId('task')));
+        return runTask(run, step.task, step.context, on, 'task', id);
+      },
+      flushHandlers: (on) => handlers.flush(on, (entry, targets) => runTask(run, entry.task, entry.context, targets, 'handler')),
+      stopped: () => isInterrupted() || flags.breakPlay,
+    };
+    if (free) await runFree(iterator, runner, settings.forks);
+    else await runLinear(iterator, runner);
+    if (flags.breakPlay) events.emit({ type: 'no_hosts_left', play_id: playId, banner: true });
+    else if (batch.every((h) => state.removed.has(h))) events.emit({ type: 'no_hosts_left', play_id: playId });
+    events.emit({ type: 'play_end', play_id: playId, duration_ms: Math.round(performance.now() - batchStarted) });
+    // As PlaybookExecutor: a batch whose every host failed (or any_errors_fatal, max_fail_percentage) ends the play and the run.
+    const failedHere = batch.filter((h) => state.removed.has(h) && !before.has(h)).length;
+    if (flags.breakPlay || failedHere === batch.length) {
+      stop = true;
+      break;
+    }
+  }
+  return { everyHostFailed: stop };
 }
 
 function warnOnce(state: RunState, message: string): void {

@@ -21,6 +21,8 @@ export interface PlayRun {
   readonly handlers: Handlers;
   /** The hosts of the serial batch being run (ansible_play_batch); all the play's hosts without `serial`. */
   readonly batch?: readonly string[];
+  /** `strategy: free`. */
+  readonly free?: boolean;
   /** The play's any_errors_fatal (a task's own beats it). */
   readonly anyErrorsFatal?: boolean;
   readonly maxFailPercentage?: number;
@@ -35,18 +37,20 @@ export interface PlayRun {
  * facts, register, notified handlers, and hosts that fail (not ignored) or are unreachable.
  * Emits task_start, then exactly one host_result per host. Returns the hosts that failed.
  */
-export async function runTask(run: PlayRun, task: Task, context: TaskContext, hosts: readonly string[], kind: 'task' | 'handler'): Promise<Set<string>> {
+export async function runTask(run: PlayRun, task: Task, context: TaskContext, hosts: readonly string[], kind: 'task' | 'handler', sharedTaskId?: string): Promise<Set<string>> {
   const { state, play, playId } = run;
   const { events, settings } = state;
   const flow = task.flow;
-  const taskId = state.newId('task');
+  // The free strategy runs a task host by host under one id (one banner in the plain output per run of results).
+  const taskId = sharedTaskId ?? state.newId('task');
   const failed = new Set<string>();
   const active = run.hosts.filter((h) => !state.removed.has(h));
   const batch = run.batch ? run.batch.filter((h) => !state.removed.has(h)) : active;
   const playHosts = { all: run.hosts, active, batch };
   const scope = { play, task, context, playHosts };
   // run_once: the first host runs it for all (the linear strategy queues it once).
-  const runOnce = flow?.runOnce === true;
+  // (The free strategy runs it on every host, as free.py does, with a warning.)
+  const runOnce = flow?.runOnce === true && !run.free;
   const targets = runOnce ? hosts.slice(0, 1) : hosts;
   // Every host's variables before the banner, as the linear strategy gets them (a vars_files
   // entry that cannot be read ends the run there).
@@ -60,13 +64,14 @@ export async function runTask(run: PlayRun, task: Task, context: TaskContext, ho
     let onHost: Task = task;
     let outcome: TaskOutcome;
     let delegatedTo: string | undefined;
+    let label: { delegated_to?: string; delegated_address?: string } = {};
     const place = { task_id: taskId, play_id: playId, host };
     try {
       onHost = taskForHost(task, vars, state.templar);
       const user = remoteUserFor(play, vars, state.templar);
       const delegation = delegationFor(onHost, vars, state, scope);
       delegatedTo = delegation?.host;
-      const label = delegatedTo !== undefined ? { delegated_to: delegatedTo } : {};
+      if (delegation) label = { delegated_to: delegation.host, ...(delegation.address !== undefined ? { delegated_address: delegation.address } : {}) };
       const retryName = task.name ?? `TASK: ${task.moduleAsWritten ?? task.module}`;
       outcome = await executeTask({
         task: onHost,
@@ -106,9 +111,10 @@ export async function runTask(run: PlayRun, task: Task, context: TaskContext, ho
       }
     }
     const event = hostResultEvent(place, onHost, outcome, performance.now() - started);
-    events.emit(delegatedTo !== undefined ? { ...event, delegated_to: delegatedTo } : event);
+    events.emit(delegatedTo !== undefined ? { ...event, ...label } : event);
   });
-  if (failed.size > 0 && kind === 'task' && (flow?.anyErrorsFatal ?? run.anyErrorsFatal ?? false) && !task.ignoreErrors) failEveryHost(run, hosts, failed);
+  // The linear strategy treats a run_once task as any_errors_fatal; the free strategy has neither.
+  if (failed.size > 0 && kind === 'task' && !run.free && ((flow?.anyErrorsFatal ?? run.anyErrorsFatal ?? false) || runOnce) && !task.ignoreErrors) failEveryHost(run, hosts, failed);
   if (kind === 'task') checkMaxFailPercentage(run, hosts, failed);
   return failed;
 }

@@ -10,6 +10,7 @@ import { PLAY_KEYWORDS, UNSUPPORTED_PLAY_KEYWORDS } from './keywords.js';
 import type { Block, FlushHandlers, Play, Playbook, PlayNode, RoleRun, Task } from './model.js';
 import { readRoles } from './roles.js';
 import { type ModuleCatalog, parseTask, stringList } from './task-parse.js';
+import { parsePlayFlow } from './play-flow.js';
 import { readPlayVarsFiles } from './vars-files.js';
 
 /** Reads playbooks (and what they import) into plays, checking their shape as it goes. */
@@ -95,6 +96,7 @@ function readPlay(raw: unknown, at: SourcePosition, file: string, catalog: Modul
   // As Play.compile(): handlers notified in a section run when it ends.
   const flush: FlushHandlers = { kind: 'flush_handlers' };
   const block = (children: readonly PlayNode[], role?: RoleRun): Block => ({ kind: 'block', children, vars: {}, role });
+  const flow = parsePlayFlow(raw, keyAt);
   return {
     name: optionalScalar(raw, 'name', keyAt) ?? hosts,
     hosts,
@@ -120,6 +122,7 @@ function readPlay(raw: unknown, at: SourcePosition, file: string, catalog: Modul
     remoteUser,
     tags: stringList(raw, 'tags', keyAt),
     templated,
+    ...(flow ? { flow } : {}),
   };
 }
 

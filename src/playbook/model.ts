@@ -3,6 +3,7 @@ import type { Expression } from '../expr/expression.js';
 import type { Vars } from '../util/data.js';
 import type { TaskFlow } from './flow-keywords.js';
 import type { KeywordTemplates } from './keyword-values.js';
+import type { PlayFlow } from './play-flow.js';
 
 /** A parsed condition with the text it came from, for messages. */
 export interface Condition {
@@ -135,6 +136,8 @@ export interface Play {
   readonly tags: readonly string[];
   /** become, become_user, remote_user written as templates: rendered per host. */
   readonly templated: KeywordTemplates;
+  /** serial, strategy, any_errors_fatal, max_fail_percentage, vars_prompt…: absent when the play uses none. */
+  readonly flow?: PlayFlow;
 }
 
 export interface Playbook {

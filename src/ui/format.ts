@@ -114,8 +114,9 @@ export function diffText(diffs: readonly FileDiff[]): string {
 }
 
 /** `h1`, or `h1 -> localhost` for a delegated task (Ansible's host_label). */
-export function hostLabel(event: { readonly host: string; readonly delegated_to?: string | undefined }): string {
-  return event.delegated_to !== undefined && event.delegated_to !== event.host ? `${event.host} -> ${event.delegated_to}` : event.host;
+export function hostLabel(event: { readonly host: string; readonly delegated_to?: string | undefined; readonly delegated_address?: string | undefined }): string {
+  if (event.delegated_to === undefined || event.delegated_to === event.host) return event.host;
+  return `${event.host} -> ${event.delegated_to}${event.delegated_address !== undefined ? `(${event.delegated_address})` : ''}`;
 }
 
 /** `FAILED - RETRYING: [h1]: wait (3 retries left).` */

@@ -7,6 +7,9 @@ import { banner, recapBlock } from './recap.js';
 export class PlainReporter implements Reporter {
   /** Each task's module, by task id: how a result is shown depends on it (debug). */
   private readonly actions = new Map<string, string>();
+  private readonly banners = new Map<string, string>();
+  private lastBanner: string | undefined;
+  private free = false;
 
   constructor(
     private readonly write: (text: string) => void,
@@ -17,17 +20,23 @@ export class PlainReporter implements Reporter {
   handle(event: RunEvent): void {
     switch (event.type) {
       case 'play_start':
+        this.free = event.strategy === 'free';
+        this.lastBanner = undefined;
         this.write(`\n${banner(`PLAY [${event.name}]`)}\n`);
         break;
       case 'task_start':
         this.actions.set(event.task_id, event.action);
-        this.write(`\n${banner(`${event.kind === 'handler' ? 'RUNNING HANDLER' : 'TASK'} [${event.name}]`)}\n`);
+        this.banners.set(event.task_id, `\n${banner(`${event.kind === 'handler' ? 'RUNNING HANDLER' : 'TASK'} [${event.name}]`)}\n`);
+        // Free strategy: the banner comes with a result of another task than the last one shown (Ansible's default callback).
+        if (!this.free) this.showBanner(event.task_id);
         break;
       case 'host_result':
+        if (this.free) this.showBanner(event.task_id);
         if (event.diff && event.diff.length > 0) this.write(`${diffText(event.diff)}\n`);
         for (const line of hostResultLines(event, this.actions.get(event.task_id) ?? '', this.verbosity)) this.write(`${line}\n`);
         break;
       case 'host_retry':
+        if (this.free) this.showBanner(event.task_id);
         this.write(`${retryLine(event)}\n`);
         break;
       case 'no_hosts_matched':
@@ -35,12 +44,14 @@ export class PlainReporter implements Reporter {
         break;
       case 'no_hosts_left':
         // ansible-playbook 2.14 prints NO MORE HOSTS LEFT only for any_errors_fatal and max_fail_percentage.
+        if (event.banner) this.write(`\n${banner('NO MORE HOSTS LEFT')}\n`);
         break;
       case 'warning':
         this.warn(`[WARNING]: ${event.message}\n`);
         break;
       case 'play_end':
         this.actions.clear();
+        this.banners.clear();
         break;
       case 'run_end':
         this.write(recapBlock(event.stats));
@@ -48,6 +59,12 @@ export class PlainReporter implements Reporter {
       case 'run_start':
         break;
     }
+  }
+
+  private showBanner(taskId: string): void {
+    if (this.lastBanner === taskId) return;
+    this.lastBanner = taskId;
+    this.write(this.banners.get(taskId) ?? '');
   }
 
   async close(): Promise<void> {}
