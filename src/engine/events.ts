@@ -119,8 +119,8 @@ export interface NoHostsMatchedEvent {
 export interface NoHostsLeftEvent {
   readonly type: 'no_hosts_left';
   readonly play_id: string;
-  /** The play was broken off (any_errors_fatal, max_fail_percentage, a failed run_once): ansible-playbook prints NO MORE HOSTS LEFT. */
-  readonly banner?: boolean;
+  /** Why the play was broken off, when it was (any_errors_fatal also stands for a failed run_once): ansible-playbook prints NO MORE HOSTS LEFT. */
+  readonly reason?: 'any_errors_fatal' | 'max_fail_percentage';
 }
 
 export interface PlayEndEvent {

@@ -48,7 +48,7 @@ export async function runPlay(play: Play, state: RunState): Promise<PlayEnd> {
     const batchStarted = performance.now();
     const before = new Set(state.removed);
     events.emit({ type: 'play_start', play_id: playId, name: play.name, pattern: play.hosts, hosts: batch, ...(flow?.strategy === 'free' ? { strategy: 'free' as const } : {}) });
-    const flags = { breakPlay: false };
+    const flags: { breakPlay: boolean; reason?: 'any_errors_fatal' | 'max_fail_percentage' } = { breakPlay: false };
     const free = flow?.strategy === 'free';
     const run: PlayRun = {
       free,
@@ -77,7 +77,7 @@ export async function runPlay(play: Play, state: RunState): Promise<PlayEnd> {
     };
     if (free) await runFree(iterator, runner, settings.forks);
     else await runLinear(iterator, runner);
-    if (flags.breakPlay) events.emit({ type: 'no_hosts_left', play_id: playId, banner: true });
+    if (flags.breakPlay) events.emit({ type: 'no_hosts_left', play_id: playId, reason: flags.reason ?? 'any_errors_fatal' });
     else if (batch.every((h) => state.removed.has(h))) events.emit({ type: 'no_hosts_left', play_id: playId });
     events.emit({ type: 'play_end', play_id: playId, duration_ms: Math.round(performance.now() - batchStarted) });
     // As PlaybookExecutor: a batch whose every host failed (or any_errors_fatal, max_fail_percentage) ends the play and the run.

@@ -29,7 +29,7 @@ export interface PlayRun {
   /** Hosts failed so far in this play, for max_fail_percentage. */
   readonly failedInPlay?: Set<string>;
   /** Set when the play must stop now (any_errors_fatal, max_fail_percentage): Ansible's RUN_FAILED_BREAK_PLAY. */
-  readonly flags?: { breakPlay: boolean };
+  readonly flags?: { breakPlay: boolean; reason?: 'any_errors_fatal' | 'max_fail_percentage' };
 }
 
 /**
@@ -120,14 +120,17 @@ export async function runTask(run: PlayRun, task: Task, context: TaskContext, ho
 }
 
 /** any_errors_fatal: one host failed, so every host of the batch is failed and the play stops (linear strategy). */
-function failEveryHost(run: PlayRun, hosts: readonly string[], failed: Set<string>): void {
+function failEveryHost(run: PlayRun, hosts: readonly string[], failed: Set<string>, reason: 'any_errors_fatal' | 'max_fail_percentage' = 'any_errors_fatal'): void {
   const batch = run.batch ?? run.hosts;
   for (const h of new Set([...hosts, ...batch])) {
     if (run.state.removed.has(h) && !failed.has(h)) continue;
     failed.add(h);
     run.state.removed.add(h);
   }
-  if (run.flags) run.flags.breakPlay = true;
+  if (run.flags) {
+    run.flags.breakPlay = true;
+    run.flags.reason ??= reason;
+  }
 }
 
 /** max_fail_percentage: more than that share of the batch has failed, so the rest fail too and the play stops. */
@@ -137,7 +140,7 @@ function checkMaxFailPercentage(run: PlayRun, hosts: readonly string[], failed: 
   for (const h of failed) run.failedInPlay.add(h);
   const batch = run.batch ?? run.hosts;
   if (batch.length === 0 || run.failedInPlay.size / batch.length <= pct / 100) return;
-  failEveryHost(run, hosts, failed);
+  failEveryHost(run, hosts, failed, 'max_fail_percentage');
 }
 
 /** The banner's name: templated with the first host's variables, as ansible-core's linear strategy does; as written if that fails. */

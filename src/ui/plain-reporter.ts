@@ -44,7 +44,8 @@ export class PlainReporter implements Reporter {
         break;
       case 'no_hosts_left':
         // ansible-playbook 2.14 prints NO MORE HOSTS LEFT only for any_errors_fatal and max_fail_percentage.
-        if (event.banner) this.write(`\n${banner('NO MORE HOSTS LEFT')}\n`);
+        // (Twice for max_fail_percentage: the linear strategy sends it from both of its checks.)
+        if (event.reason) this.write(`\n${banner('NO MORE HOSTS LEFT')}\n`.repeat(event.reason === 'max_fail_percentage' ? 2 : 1));
         break;
       case 'warning':
         this.warn(`[WARNING]: ${event.message}\n`);
