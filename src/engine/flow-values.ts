@@ -1,6 +1,6 @@
 import { formatPosition } from '../errors.js';
 import { type IntKeyword, toInt } from '../playbook/flow-keywords.js';
-import type { Task } from '../playbook/model.js';
+import type { Play, Task } from '../playbook/model.js';
 import type { Templar } from '../template/templar.js';
 import { describeType, isPlainObject, type Vars } from '../util/data.js';
 
@@ -41,4 +41,22 @@ export function environmentFor(task: Task, vars: Vars, templar: Templar): Record
     }
   }
   return env;
+}
+
+/**
+ * The task as the play's flow keywords reach it (Ansible's inheritance through the parent
+ * chain): environment (the play's first, the task's values win), ignore_unreachable and
+ * throttle unless the task sets its own. The same task when the play sets none.
+ */
+export function inheritPlayFlow(task: Task, play: Play): Task {
+  const from = play.flow;
+  if (!from || (from.environment === undefined && from.ignoreUnreachable === undefined && from.throttle === undefined)) return task;
+  const own = task.flow ?? {};
+  const environment = from.environment || own.environment ? [...(from.environment ?? []), ...(own.environment ?? [])] : undefined;
+  const ignoreUnreachable = own.ignoreUnreachable ?? from.ignoreUnreachable;
+  const throttle = own.throttle ?? from.throttle;
+  return {
+    ...task,
+    flow: { ...own, ...(environment ? { environment } : {}), ...(ignoreUnreachable !== undefined ? { ignoreUnreachable } : {}), ...(throttle !== undefined ? { throttle } : {}) },
+  };
 }

@@ -8,6 +8,7 @@ import { hostResultEvent } from './host-result-event.js';
 import { isInterrupted } from './interrupt.js';
 import type { RunState } from './run-state.js';
 import { delegationFor } from './delegation.js';
+import { inheritPlayFlow } from './flow-values.js';
 import { executeTask, type TaskOutcome, visible } from './task-executor.js';
 import { becomeFor, remoteUserFor, taskForHost } from './task-keywords.js';
 
@@ -37,8 +38,9 @@ export interface PlayRun {
  * facts, register, notified handlers, and hosts that fail (not ignored) or are unreachable.
  * Emits task_start, then exactly one host_result per host. Returns the hosts that failed.
  */
-export async function runTask(run: PlayRun, task: Task, context: TaskContext, hosts: readonly string[], kind: 'task' | 'handler', sharedTaskId?: string): Promise<Set<string>> {
+export async function runTask(run: PlayRun, written: Task, context: TaskContext, hosts: readonly string[], kind: 'task' | 'handler', sharedTaskId?: string): Promise<Set<string>> {
   const { state, play, playId } = run;
+  const task = inheritPlayFlow(written, play);
   const { events, settings } = state;
   const flow = task.flow;
   // The free strategy runs a task host by host under one id (one banner in the plain output per run of results).
