@@ -10,6 +10,7 @@ import { runLinear, type StepRunner } from './linear-strategy.js';
 import type { RunState } from './run-state.js';
 import { type PlayRun, runTask } from './run-task.js';
 import { isSelected } from './tags.js';
+import { withPromptedVars } from './vars-prompt.js';
 
 export type { RunSettings, RunState } from './run-state.js';
 
@@ -25,8 +26,9 @@ export interface PlayEnd {
  * play_start, facts, tasks and handler flushes, as PlaybookExecutor runs the TQM per batch),
  * walked by the host iterator with the linear or the free strategy.
  */
-export async function runPlay(play: Play, state: RunState): Promise<PlayEnd> {
+export async function runPlay(written: Play, state: RunState): Promise<PlayEnd> {
   const { events, settings } = state;
+  const play = await withPromptedVars(written, state);
   const started = performance.now();
   const matched = selectHosts(state.inventory, play.hosts).filter((h) => !settings.limit || settings.limit.has(h));
   const hosts = matched.filter((h) => !state.removed.has(h));
