@@ -86,6 +86,17 @@ export interface HostResultEvent {
   readonly delegated_address?: string;
 }
 
+/** A polled async job (`async:` with `poll:` > 0) on this host: still running, or ended (Ansible's ASYNC POLL / ASYNC OK / ASYNC FAILED lines). */
+export interface HostAsyncEvent {
+  readonly type: 'host_async';
+  readonly task_id: string;
+  readonly play_id: string;
+  readonly host: string;
+  readonly state: 'poll' | 'ok' | 'failed';
+  /** The job id (ansible_job_id). */
+  readonly jid: string;
+}
+
 /** A task with `until` runs again on this host: its condition is not met yet (Ansible's `FAILED - RETRYING`). */
 export interface HostRetryEvent {
   readonly type: 'host_retry';
@@ -143,6 +154,7 @@ export type RunEvent =
   | TaskStartEvent
   | HostResultEvent
   | HostRetryEvent
+  | HostAsyncEvent
   | WarningEvent
   | NoHostsMatchedEvent
   | NoHostsLeftEvent

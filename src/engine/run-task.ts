@@ -7,6 +7,7 @@ import type { TaskContext } from './host-iterator.js';
 import { hostResultEvent } from './host-result-event.js';
 import { isInterrupted } from './interrupt.js';
 import type { RunState } from './run-state.js';
+import type { AsyncProgress } from './async-exec.js';
 import { delegationFor } from './delegation.js';
 import { inheritPlayFlow } from './flow-values.js';
 import { executeTask, type TaskOutcome, visible } from './task-executor.js';
@@ -92,6 +93,7 @@ export async function runTask(run: PlayRun, written: Task, context: TaskContext,
                 events.emit({ type: 'host_retry', ...place, ...label, name: retryName, attempts: Number(result['attempts']), retries: Number(result['retries']), result: visible(result, onHost) }),
             }
           : {}),
+        ...(flow?.async !== undefined ? { onAsync: (progress: AsyncProgress) => events.emit({ type: 'host_async', ...place, state: progress.state, jid: progress.jid }) } : {}),
       });
     } catch (err) {
       // A keyword template that does not render fails the task on this host (hidden if no_log could not be decided, as in Ansible).

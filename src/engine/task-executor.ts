@@ -11,7 +11,8 @@ import { type Condition, type Task, taskTitle } from '../playbook/model.js';
 import type { Templar } from '../template/templar.js';
 import type { Vars } from '../util/data.js';
 import { applyPlan, type PlanTarget } from './apply-plan.js';
-import { environmentFor, retryPlan } from './flow-values.js';
+import { AsyncStarted, type AsyncProgress, type JobFields, runAsyncJob } from './async-exec.js';
+import { environmentFor, intValue, retryPlan } from './flow-values.js';
 import { extendVars } from './lazy-vars.js';
 import { emptyLoopResult, itemResultFields, itemVars, loopResult, loopStatus, withItems } from './loop-results.js';
 import type { HostResult } from './reporter.js';
@@ -33,6 +34,8 @@ export interface TaskRun {
   readonly connect: () => Promise<Connection>;
   /** An `until` attempt failed and the task runs again (Ansible's v2_runner_retry). */
   readonly onRetry?: (result: Vars, item: { readonly item: unknown } | undefined) => void;
+  /** A polled async job's progress (Ansible's ASYNC POLL / OK / FAILED). */
+  readonly onAsync?: (progress: AsyncProgress) => void;
 }
 
 /** The task ran past its `timeout:`; its process group on the host has been killed. */
@@ -225,11 +228,13 @@ async function runPlanner(module: PlannerModule, args: Vars, run: TaskRun, vars:
   };
 }
 
-/** An action: its facts (creates/removes), then it runs with the narrow context. */
+/** An action: its facts (creates/removes), then it runs with the narrow context (its command as an async job with `async:`). */
 async function runAction(module: ActionModule, args: Vars, run: TaskRun, vars: Vars, host: HostAccess): Promise<ModuleResult> {
   const { task } = run;
   const facts = module.facts ? await gatherTaskFacts(module.facts(args), host.exec, new Map()) : {};
   const environment = environmentFor(task, vars, run.templar);
+  const asyncLimit = task.flow?.async !== undefined ? intValue(task.flow.async, 'async', vars, run.templar, 0) : 0;
+  let job: JobFields | undefined;
   const context: ActionContext = {
     host: run.host,
     vars,
@@ -237,11 +242,28 @@ async function runAction(module: ActionModule, args: Vars, run: TaskRun, vars: V
     diff: task.diff ?? run.diff,
     at: task.at,
     exec: async (script, options = {}) => {
-      const r = await host.command(script, environment ? { ...options, env: { ...environment, ...options.env } } : options);
+      const env = environment ? { ...environment, ...options.env } : options.env;
+      if (asyncLimit > 0 && options.job) {
+        // Ansible's default poll is 15 seconds.
+        const pollSeconds = intValue(task.flow?.poll, 'poll', vars, run.templar, 15);
+        return runAsyncJob(host.command, script, { stdin: options.stdin, env, job: options.job }, { limitSeconds: asyncLimit, pollSeconds, onProgress: run.onAsync }, (started) => {
+          job = started;
+        });
+      }
+      const r = await host.command(script, { ...(options.stdin !== undefined ? { stdin: options.stdin } : {}), ...(env ? { env } : {}) });
       return { rc: r.rc, stdout: r.stdout.toString('utf8'), stderr: r.stderr.toString('utf8') };
     },
   };
-  return module.run(context, args, facts);
+  let result: ModuleResult;
+  try {
+    result = await module.run(context, args, facts);
+  } catch (err) {
+    // poll: 0 — started, and the task is done (async_status tells the rest).
+    if (err instanceof AsyncStarted) return { changed: true, data: { ansible_job_id: err.jid, finished: 0, results_file: err.path, started: 1 } };
+    throw err;
+  }
+  if (!job) return result;
+  return { ...result, msg: result.msg ?? '', data: { ...result.data, ansible_job_id: job.jid, finished: 1, results_file: job.path, started: 1 } };
 }
 
 /** `exec` runs provision's own scripts (facts, plan scripts) inline; `command` a user's, isolated. */

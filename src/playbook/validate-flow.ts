@@ -1,4 +1,4 @@
-import type { SourcePosition } from '../errors.js';
+import { ConfigError, type SourcePosition } from '../errors.js';
 import { mayHoldTemplate, type Templar } from '../template/templar.js';
 import { isPlainObject } from '../util/data.js';
 import type { TaskFlow } from './flow-keywords.js';
@@ -19,4 +19,14 @@ export function checkFlowTemplates(flow: TaskFlow | PlayFlow | undefined, templa
     if (isPlainObject(entry)) for (const v of Object.values(entry)) check(v);
     else check(entry);
   }
+}
+
+/** Modules whose command provision can run as an async job. */
+const ASYNC_MODULES = new Set(['command', 'shell']);
+
+/** `async:` is for command and shell (the job is their command, run by sh on the host). */
+export function checkAsyncModule(module: string, flow: TaskFlow | undefined, at: SourcePosition): void {
+  if (flow?.async === undefined || ASYNC_MODULES.has(module)) return;
+  if (typeof flow.async === 'number' && flow.async <= 0) return;
+  throw new ConfigError(`"async" is supported for command and shell tasks only (this task runs ${module})`, at);
 }

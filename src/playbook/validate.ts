@@ -9,7 +9,7 @@ import { isIdentifier } from '../util/identifier.js';
 import { checkPath } from '../util/path-check.js';
 import { findFile } from './find-file.js';
 import { type Playbook, type Task, tasksIn, taskTitle } from './model.js';
-import { checkFlowTemplates } from './validate-flow.js';
+import { checkAsyncModule, checkFlowTemplates } from './validate-flow.js';
 
 /** Module arguments that name a path on the controller or the host: a NUL byte in one is refused. */
 const PATH_ARGUMENTS = ['path', 'dest', 'src', 'creates', 'removes', 'chdir', 'executable'];
@@ -75,6 +75,7 @@ function validateTask(task: Task, templar: Templar): void {
   if (typeof task.name === 'string' && mayHoldTemplate(task.name)) templar.check(task.name, task.at);
   if (task.loop !== undefined) checkTemplates(task.loop, templar, task.at);
   checkFlowTemplates(task.flow, templar, task.at);
+  checkAsyncModule(task.module, task.flow, task.at);
   module.validate?.(args, { at: task.at, templar, findFile: (kind, name) => findFile(task.searchDirs, kind, name) });
 }
 

@@ -1,5 +1,5 @@
 import { createTwoFilesPatch } from 'diff';
-import type { HostResultEvent, HostRetryEvent } from '../engine/events.js';
+import type { HostAsyncEvent, HostResultEvent, HostRetryEvent } from '../engine/events.js';
 import type { HostResult } from '../engine/reporter.js';
 import type { FileDiff } from '../modules/types.js';
 import { pythonStr } from '../util/python-values.js';
@@ -122,4 +122,10 @@ export function hostLabel(event: { readonly host: string; readonly delegated_to?
 /** `FAILED - RETRYING: [h1]: wait (3 retries left).` */
 export function retryLine(event: HostRetryEvent): string {
   return `FAILED - RETRYING: [${hostLabel(event)}]: ${event.name} (${event.retries - event.attempts} retries left).`;
+}
+
+/** `ASYNC POLL on h1: jid=j1.2 started=1 finished=0`, `ASYNC OK on h1: jid=…`, `ASYNC FAILED on h1: jid=…`. */
+export function asyncLine(event: HostAsyncEvent): string {
+  if (event.state === 'poll') return `ASYNC POLL on ${event.host}: jid=${event.jid} started=1 finished=0`;
+  return `ASYNC ${event.state === 'ok' ? 'OK' : 'FAILED'} on ${event.host}: jid=${event.jid}`;
 }

@@ -54,6 +54,7 @@ export class ListrReporter implements Reporter {
         break;
       case 'run_start':
       case 'host_retry':
+      case 'host_async':
       case 'play_end':
       case 'no_hosts_left':
         break;

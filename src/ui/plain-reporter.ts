@@ -1,6 +1,6 @@
 import type { RunEvent } from '../engine/events.js';
 import type { Reporter } from '../engine/reporter.js';
-import { diffText, hostResultLines, retryLine } from './format.js';
+import { asyncLine, diffText, hostResultLines, retryLine } from './format.js';
 import { banner, recapBlock } from './recap.js';
 
 /** Plain lines like ansible-playbook's (for pipes, CI, Vagrant and Molecule). */
@@ -38,6 +38,10 @@ export class PlainReporter implements Reporter {
       case 'host_retry':
         if (this.free) this.showBanner(event.task_id);
         this.write(`${retryLine(event)}\n`);
+        break;
+      case 'host_async':
+        if (this.free) this.showBanner(event.task_id);
+        this.write(`${asyncLine(event)}\n`);
         break;
       case 'no_hosts_matched':
         this.write('skipping: no hosts matched\n');
