@@ -85,8 +85,10 @@ export const STATUS_SCRIPT = `f="\${HOME:-/tmp}/.ansible_async/$PROVISION_JID"
 if [ ! -e "$f" ]; then printf 'missing %s\\n' "$f"; exit 0; fi
 if [ "$PROVISION_JOB_CLEANUP" = 1 ]; then rm -f "$f" "$f.out" "$f.err" "$f.meta" "$f.sh" "$f.in"; printf 'erased %s\\n' "$f"; exit 0; fi
 printf 'status %s\\n' "$f"
-head -n 1 "$f"
-case $(head -n 1 "$f") in *'"finished": 1'*)
+# Read once: the job may finish between two reads.
+s=$(head -n 1 "$f")
+printf '%s\\n' "$s"
+case $s in *'"finished": 1'*)
   base64 < "$f.out" 2>/dev/null | tr -d '\\n'; echo
   base64 < "$f.err" 2>/dev/null | tr -d '\\n'; echo
   head -n 1 "$f.meta" 2>/dev/null
