@@ -34,7 +34,8 @@ export interface JobMeta {
  * Starts the job and prints its status file's path. Environment: PROVISION_JID, PROVISION_JOB
  * (the script), PROVISION_JOB_META, PROVISION_JOB_LIMIT (seconds); stdin: the command's stdin.
  */
-export const LAUNCH_SCRIPT = `umask 077
+export const LAUNCH_SCRIPT = `u=$(umask)
+umask 077
 d="\${HOME:-/tmp}/.ansible_async"
 mkdir -p "$d" || exit 1
 f="$d/$PROVISION_JID"
@@ -44,6 +45,8 @@ cat > "$f.in"
 printf '{"started": 1, "finished": 0, "ansible_job_id": "%s"}\\n' "$PROVISION_JID" > "$f"
 limit="$PROVISION_JOB_LIMIT"
 unset PROVISION_JOB PROVISION_JOB_META PROVISION_JID PROVISION_JOB_LIMIT
+# The job's own files are in the 0700 directory; what the command writes gets the user's umask.
+umask "$u"
 job='f=$1; limit=$2
 now() { date +%s.%N; }
 start=$(now)
