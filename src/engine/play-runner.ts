@@ -1,12 +1,14 @@
 import { selectHosts, unmatchedTerms } from '../inventory/patterns.js';
-import type { Play } from '../playbook/model.js';
+import type { Play, Task } from '../playbook/model.js';
 import { gatherFacts } from './gather-facts.js';
 import { Handlers } from './handlers.js';
-import { HostIterator } from './host-iterator.js';
+import { HostIterator, isMeta } from './host-iterator.js';
+import { runIncludeTasks } from './include-tasks.js';
 import { isInterrupted } from './interrupt.js';
 import { serialBatches } from '../playbook/play-flow.js';
 import { runFree } from './free-strategy.js';
 import { runLinear, type StepRunner } from './linear-strategy.js';
+import { runMeta } from './meta-tasks.js';
 import type { RunState } from './run-state.js';
 import { type PlayRun, runTask } from './run-task.js';
 import { isSelected } from './tags.js';
@@ -44,37 +46,48 @@ export async function runPlay(written: Play, state: RunState): Promise<PlayEnd> 
   }
   const handlers = new Handlers(play.handlers);
   const failedInPlay = new Set<string>();
+  const unreachable = new Set<string>();
+  const ended = new Set<string>();
+  const free = flow?.strategy === 'free';
+  const selected = (task: Task): boolean => isSelected([...task.tags, ...play.tags], settings.tags, settings.skipTags);
   let stop = false;
   for (const batch of batches) {
     const playId = state.newId('play');
     const batchStarted = performance.now();
     const before = new Set(state.removed);
-    events.emit({ type: 'play_start', play_id: playId, name: play.name, pattern: play.hosts, hosts: batch, ...(flow?.strategy === 'free' ? { strategy: 'free' as const } : {}) });
+    events.emit({ type: 'play_start', play_id: playId, name: play.name, pattern: play.hosts, hosts: batch, ...(free ? { strategy: 'free' as const } : {}) });
     const flags: { breakPlay: boolean; reason?: 'any_errors_fatal' | 'max_fail_percentage' } = { breakPlay: false };
-    const free = flow?.strategy === 'free';
+    const iterator = new HostIterator(play, batch, selected, play.forceHandlers ?? settings.forceHandlers ?? false);
     const run: PlayRun = {
-      free,
       play,
       hosts: matched,
       playId,
       state,
       handlers,
+      unreachable,
+      ended,
+      rescuing: (host) => iterator.isRescuing(host),
+      endPlay: false,
       batch,
+      free,
       flags,
       ...(flow?.anyErrorsFatal !== undefined ? { anyErrorsFatal: flow.anyErrorsFatal } : {}),
       ...(flow?.maxFailPercentage !== undefined ? { maxFailPercentage: flow.maxFailPercentage, failedInPlay } : {}),
     };
-    const iterator = new HostIterator(play, batch, (task) => isSelected([...task.tags, ...play.tags], settings.tags, settings.skipTags));
-    const taskIds = new Map<number, string>();
+    const flush = (on: readonly string[]): Promise<Set<string>> => handlers.flush(on, (entry, targets) => runTask(run, entry.task, entry.context, targets, 'handler'));
+    // Free: one id per task for the hosts that run it one by one.
+    const taskIds = new Map<object, string>();
     const runner: StepRunner = {
       gatherFacts: (on) => gatherFacts(run, on),
-      runTask: (step, on) => {
-        // Free: one id per task for the hosts that run it one by one.
-        let id = free ? taskIds.get(step.index) : undefined;
-        if (free && id === undefined) taskIds.set(step.index, (id = state.newId('task')));
+      runTask: async (step, on) => {
+        if (isMeta(step.task)) return flush(runMeta(run, iterator, step.task, step.context, on));
+        if (step.task.include) return runIncludeTasks(run, iterator, step.task, step.context, on);
+        let id = free ? taskIds.get(step) : undefined;
+        if (free && id === undefined) taskIds.set(step, (id = state.newId('task')));
         return runTask(run, step.task, step.context, on, 'task', id);
       },
-      flushHandlers: (on) => handlers.flush(on, (entry, targets) => runTask(run, entry.task, entry.context, targets, 'handler')),
+      flushHandlers: flush,
+      unreachable: (host) => run.unreachable.has(host),
       stopped: () => isInterrupted() || flags.breakPlay,
     };
     if (free) await runFree(iterator, runner, settings.forks);
@@ -82,12 +95,13 @@ export async function runPlay(written: Play, state: RunState): Promise<PlayEnd> 
     if (flags.breakPlay) events.emit({ type: 'no_hosts_left', play_id: playId, reason: flags.reason ?? 'any_errors_fatal' });
     else if (batch.every((h) => state.removed.has(h))) events.emit({ type: 'no_hosts_left', play_id: playId });
     events.emit({ type: 'play_end', play_id: playId, duration_ms: Math.round(performance.now() - batchStarted) });
-    // As PlaybookExecutor: a batch whose every host failed (or any_errors_fatal, max_fail_percentage) ends the play and the run.
+    // As PlaybookExecutor: a batch whose every host failed (or any_errors_fatal, max_fail_percentage) ends the play and the run; meta end_play ends the play.
     const failedHere = batch.filter((h) => state.removed.has(h) && !before.has(h)).length;
     if (flags.breakPlay || failedHere === batch.length) {
       stop = true;
       break;
     }
+    if (run.endPlay) break;
   }
   return { everyHostFailed: stop };
 }

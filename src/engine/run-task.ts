@@ -21,6 +21,14 @@ export interface PlayRun {
   readonly playId: string;
   readonly state: RunState;
   readonly handlers: Handlers;
+  /** Hosts unreachable in this play: out of it, not failed into a rescue. */
+  readonly unreachable: Set<string>;
+  /** Hosts that left the play without failing (meta: end_host): not in ansible_play_hosts. */
+  readonly ended: Set<string>;
+  /** Whether a failure of this host now would be rescued (it is in a block with a rescue). */
+  readonly rescuing: (host: string) => boolean;
+  /** meta: end_play ran: no further batch of the play runs either. */
+  endPlay: boolean;
   /** The hosts of the serial batch being run (ansible_play_batch); all the play's hosts without `serial`. */
   readonly batch?: readonly string[];
   /** `strategy: free`. */
@@ -41,18 +49,16 @@ export interface PlayRun {
  */
 export async function runTask(run: PlayRun, written: Task, context: TaskContext, hosts: readonly string[], kind: 'task' | 'handler', sharedTaskId?: string): Promise<Set<string>> {
   const { state, play, playId } = run;
-  const task = inheritPlayFlow(written, play);
   const { events, settings } = state;
+  const task = inheritPlayFlow(written, play);
   const flow = task.flow;
   // The free strategy runs a task host by host under one id (one banner in the plain output per run of results).
   const taskId = sharedTaskId ?? state.newId('task');
   const failed = new Set<string>();
-  const active = run.hosts.filter((h) => !state.removed.has(h));
-  const batch = run.batch ? run.batch.filter((h) => !state.removed.has(h)) : active;
-  const playHosts = { all: run.hosts, active, batch };
+  const playHosts = playHostsOf(run);
   const scope = { play, task, context, playHosts };
-  // run_once: the first host runs it for all (the linear strategy queues it once).
-  // (The free strategy runs it on every host, as free.py does, with a warning.)
+  // run_once: the first host runs it for all (the linear strategy queues it once); the free
+  // strategy runs it on every host, as free.py does.
   const runOnce = flow?.runOnce === true && !run.free;
   const targets = runOnce ? hosts.slice(0, 1) : hosts;
   // Every host's variables before the banner, as the linear strategy gets them (a vars_files
@@ -82,6 +88,7 @@ export async function runTask(run: PlayRun, written: Task, context: TaskContext,
         vars,
         check: settings.check,
         diff: settings.diff,
+        verbosity: settings.verbosity ?? 0,
         templar: state.templar,
         become: (itemVars) => becomeFor(onHost, play, itemVars, state.templar, settings),
         timeoutMs: task.timeout !== undefined ? task.timeout * 1000 : settings.taskTimeoutMs,
@@ -107,15 +114,25 @@ export async function runTask(run: PlayRun, written: Task, context: TaskContext,
     record(run, host, onHost, outcome, delegatedTo);
     // A run_once result is every host's: register and facts (get_task_hosts).
     if (runOnce) for (const other of hosts) if (other !== host) record(run, other, onHost, { ...outcome, status: 'ok' }, delegatedTo, false);
-    if ((outcome.status === 'failed' && !outcome.ignored) || (outcome.status === 'unreachable' && !outcome.ignored)) {
-      // A run_once task that fails fails every host of the batch (not the unreachable ones).
-      for (const h of runOnce && outcome.status === 'failed' ? hosts : [host]) {
+    let rescued = false;
+    if (outcome.status === 'failed' && !outcome.ignored) {
+      // A run_once task that fails fails every host of the batch (StrategyBase marks them all).
+      for (const h of runOnce ? hosts : [host]) {
         failed.add(h);
-        state.removed.add(h);
+        // As StrategyBase: a failure inside a block with a rescue is rescued (the host stays in
+        // the play, the rescue sees the failure); any other takes the host out of the play's hosts.
+        const saved = run.rescuing(h);
+        if (h === host) rescued = saved;
+        if (saved) state.variables.setHostFacts(h, { ansible_failed_task: failedTask(onHost), ansible_failed_result: outcome.result });
+        else state.removed.add(h);
       }
+    } else if (outcome.status === 'unreachable' && !outcome.ignored) {
+      failed.add(host);
+      run.unreachable.add(host);
+      state.removed.add(host);
     }
     const event = hostResultEvent(place, onHost, outcome, performance.now() - started);
-    events.emit(delegatedTo !== undefined ? { ...event, ...label } : event);
+    events.emit({ ...event, ...(rescued ? { rescued } : {}), ...label });
   });
   // The linear strategy treats a run_once task as any_errors_fatal; the free strategy has neither.
   if (failed.size > 0 && kind === 'task' && !run.free && ((flow?.anyErrorsFatal ?? run.anyErrorsFatal ?? false) || runOnce) && !task.ignoreErrors) failEveryHost(run, hosts, failed);
@@ -123,11 +140,16 @@ export async function runTask(run: PlayRun, written: Task, context: TaskContext,
   return failed;
 }
 
-/** any_errors_fatal: one host failed, so every host of the batch is failed and the play stops (linear strategy). */
+/**
+ * any_errors_fatal: one host failed, so every host of the batch is failed and the play stops
+ * (linear strategy). Hosts in a rescue or always section keep going there, as
+ * dont_fail_states does (their failure is marked, the rescue takes it).
+ */
 function failEveryHost(run: PlayRun, hosts: readonly string[], failed: Set<string>, reason: 'any_errors_fatal' | 'max_fail_percentage' = 'any_errors_fatal'): void {
   const batch = run.batch ?? run.hosts;
   for (const h of new Set([...hosts, ...batch])) {
     if (run.state.removed.has(h) && !failed.has(h)) continue;
+    if (failed.has(h) && !run.state.removed.has(h)) continue; // rescued: the rescue runs
     failed.add(h);
     run.state.removed.add(h);
   }
@@ -141,7 +163,7 @@ function failEveryHost(run: PlayRun, hosts: readonly string[], failed: Set<strin
 function checkMaxFailPercentage(run: PlayRun, hosts: readonly string[], failed: Set<string>): void {
   const pct = run.maxFailPercentage;
   if (pct === undefined || !run.failedInPlay) return;
-  for (const h of failed) run.failedInPlay.add(h);
+  for (const h of failed) if (!run.unreachable.has(h)) run.failedInPlay.add(h);
   const batch = run.batch ?? run.hosts;
   if (batch.length === 0 || run.failedInPlay.size / batch.length <= pct / 100) return;
   failEveryHost(run, hosts, failed, 'max_fail_percentage');
@@ -165,4 +187,16 @@ function record(run: PlayRun, host: string, task: Task, outcome: TaskOutcome, de
   if (task.register) variables.setHostFacts(host, { [task.register]: outcome.result });
   // Only a changed result notifies (a failed one does not, even when ignored).
   if (notify && outcome.status === 'changed') run.handlers.notify(host, task.notify);
+}
+
+/** ansible_play_hosts_all and ansible_play_hosts: the hosts not failed nor ended in the play. */
+export function playHostsOf(run: PlayRun): { all: readonly string[]; active: readonly string[]; batch: readonly string[] } {
+  const out = (h: string): boolean => run.state.removed.has(h) || run.ended.has(h);
+  const active = run.hosts.filter((h) => !out(h));
+  return { all: run.hosts, active, batch: run.batch ? run.batch.filter((h) => !out(h)) : active };
+}
+
+/** What a rescue sees of the task that failed (Ansible gives the task's serialized fields). */
+function failedTask(task: Task): Vars {
+  return { name: task.name ?? taskTitle(task), action: task.moduleAsWritten ?? task.module, args: task.args, tags: [...task.tags], when: task.when.map((c) => c.text) };
 }

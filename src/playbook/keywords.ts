@@ -24,14 +24,14 @@ export function isUnsupportedLoop(key: string): boolean {
 /** Play keywords ansible-core 2.14 has (Play.fattributes) that this engine does not run yet. */
 export const UNSUPPORTED_PLAY_KEYWORDS = new Set([
   'become_exe', 'become_flags', 'become_method', 'check_mode', 'collections', 'debugger', 'diff',
-  'fact_path', 'force_handlers', 'gather_subset', 'gather_timeout', 'ignore_errors',
+  'fact_path', 'gather_subset', 'gather_timeout', 'ignore_errors',
   'module_defaults', 'no_log', 'order', 'port', 'run_once',
   'timeout',
 ]);
 
 export const PLAY_KEYWORDS = new Set([
   'name', 'hosts', 'vars', 'vars_files', 'tasks', 'pre_tasks', 'post_tasks', 'handlers', 'roles', 'gather_facts',
-  'become', 'become_user', 'sudo', 'sudo_user', 'remote_user', 'user', 'tags', 'connection',
+  'become', 'become_user', 'sudo', 'sudo_user', 'remote_user', 'user', 'tags', 'connection', 'force_handlers',
   // Flow (src/playbook/play-flow.ts).
   'serial', 'strategy', 'any_errors_fatal', 'max_fail_percentage', 'ignore_unreachable', 'throttle', 'environment', 'vars_prompt',
 ]);

@@ -103,6 +103,7 @@ describe('the free strategy: each host at its own pace', () => {
           return new Set(on[0] === 'c' && step.task.name === 'two' ? ['c'] : []);
         },
         flushHandlers: async () => new Set(),
+        unreachable: () => false,
         stopped: () => false,
       },
       2,

@@ -5,7 +5,7 @@ import type { RunEvent } from '../../src/engine/events.js';
 import { type CliResult, REPO } from '../helpers/cli.js';
 import { labSkipReason, startLab, type TestLab } from '../helpers/lab.js';
 
-const DIR = join(REPO, 'test/fixtures/flow');
+const DIR = join(REPO, 'test/fixtures/flow-run');
 const INVENTORY = join(DIR, 'inventory.yml');
 const WEB = ['w1', 'w2', 'w3', 'w4'];
 
