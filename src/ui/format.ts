@@ -81,7 +81,7 @@ export function resultLines(r: HostResult, verbosity: number, action?: string): 
     case 'skipped':
       return [`skipping: [${r.host}]${details}`];
     case 'unreachable':
-      return [`fatal: [${r.host}]: UNREACHABLE! => ${dump(r, action, verbosity)}`];
+      return [`fatal: [${r.host}]: UNREACHABLE! => ${dump(r, action, verbosity)}`, ...(r.ignored ? ['...ignoring'] : [])];
     case 'failed':
       return [`fatal: [${r.host}]: FAILED! => ${dump(r, action, verbosity)}`, ...(r.ignored ? ['...ignoring'] : [])];
   }
