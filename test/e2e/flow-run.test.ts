@@ -84,6 +84,17 @@ describe('flow keywords over real SSH: serial, run_once, delegate_to, until, any
     assert.equal(end.stats['w2']?.failed, 1);
   });
 
+  test('ignore_unreachable: an unreachable host stays in the play (ok and ignored) until a task without it', async () => {
+    const r = await lab.run(['provision', '-i', join(DIR, 'inventory-ghost.yml'), '-T', '2', '--output', 'json', join(DIR, 'unreachable.yml')]);
+    assert.equal(r.code, 4, r.stdout + r.stderr);
+    const lines = story(events(r));
+    assert.deepEqual(lines.filter((l) => l.includes(' ghost ')), ['try ghost unreachable', 'again ghost unreachable', 'not ignored ghost unreachable']);
+    const end = events(r).at(-1);
+    assert.ok(end?.type === 'run_end');
+    assert.deepEqual(end.stats['ghost'], { ok: 2, changed: 0, unreachable: 1, failed: 0, skipped: 0, rescued: 0, ignored: 2 });
+    assert.equal(end.stats['w1']?.ok, 4);
+  });
+
   test('async: a fire-and-forget job survives a later task killed by its timeout, its environment is data; async_status waits for it; poll reports; the free strategy lets fast hosts go ahead', async () => {
     for (const h of ['w1', 'w2']) await onHost(h, 'rm -rf /tmp/flow-job /tmp/flow-pwned ~vagrant/.ansible_async');
     const r = await provision('async.yml');
