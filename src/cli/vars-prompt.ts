@@ -1,5 +1,5 @@
 import { createInterface } from 'node:readline';
-import type { VarPromptQuestion } from '../engine/vars-prompt.js';
+import type { VarPromptQuestion } from '../engine/ask-var.js';
 import { promptSecret } from './prompt.js';
 
 /**

@@ -3,7 +3,7 @@ import type { Templar } from '../template/templar.js';
 import type { Vars } from '../util/data.js';
 import type { ConnectionPool } from './connections.js';
 import type { EventBus } from './event-bus.js';
-import type { AskVar } from './vars-prompt.js';
+import type { AskVar } from './ask-var.js';
 import type { RunEvent } from './events.js';
 import type { Variables } from './variables.js';
 

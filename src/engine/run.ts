@@ -10,7 +10,7 @@ import { trackPool } from './interrupt.js';
 import { type RunSettings, runPlay } from './play-runner.js';
 import { Stats } from './stats.js';
 import { Variables } from './variables.js';
-import type { AskVar } from './vars-prompt.js';
+import type { AskVar } from './ask-var.js';
 
 export interface RunOptions extends RunSettings {
   readonly inventory: Inventory;

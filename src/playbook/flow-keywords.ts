@@ -1,7 +1,7 @@
 import { ConfigError, type SourcePosition } from '../errors.js';
 import { describeType, isPlainObject, toBoolean, type Vars } from '../util/data.js';
 import type { KeywordTemplate } from './keyword-values.js';
-import type { Condition } from './model.js';
+import type { Condition } from './condition.js';
 
 /** A whole number written as such, or a template rendered when the task runs (Ansible's isa='int' after post_validate). */
 export type IntKeyword = number | KeywordTemplate;

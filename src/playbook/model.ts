@@ -1,16 +1,13 @@
 import type { SourcePosition } from '../errors.js';
 import type { Expression } from '../expr/expression.js';
 import type { Vars } from '../util/data.js';
+import type { Condition } from './condition.js';
 import type { TaskFlow } from './flow-keywords.js';
 import type { KeywordTemplates } from './keyword-values.js';
 import type { PlayFlow } from './play-flow.js';
 
-/** A parsed condition with the text it came from, for messages. */
-export interface Condition {
-  readonly text: string;
-  readonly expression: Expression;
-  readonly at: SourcePosition | undefined;
-}
+// (In a file of its own: the flow keywords use it, and this file uses them.)
+export type { Condition } from './condition.js';
 
 export interface Task {
   readonly kind: 'task';
