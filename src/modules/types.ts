@@ -54,8 +54,8 @@ export interface ActionContext {
   readonly vars: Vars;
   readonly check: boolean;
   readonly diff: boolean;
-  /** The run's -v count. */
-  readonly verbosity: number;
+  /** The run's -v count (0 when not given). */
+  readonly verbosity?: number;
   readonly at: SourcePosition;
   /** `job`: how async_status shapes the result when the task runs this as an async job (`async:`). */
   exec(script: string, options?: { readonly stdin?: Buffer | string; readonly env?: Readonly<Record<string, string>>; readonly job?: JobMeta }): Promise<TextResult>;
