@@ -23,6 +23,7 @@ import { limitTerms, writeRetryFile } from './limit.js';
 import type { Io } from './lab-command.js';
 import { collect, newProgram, parseWith } from './options.js';
 import { promptSecret } from './prompt.js';
+import { askVarPrompt } from './vars-prompt.js';
 import { parseOutputFormat, reporterFor } from './reporter-choice.js';
 import { VERSION } from './version.js';
 
@@ -156,6 +157,7 @@ async function run(playbookArgs: string[], opts: Options, io: Io): Promise<numbe
     events,
     projectDir,
     templar,
+    askVar: (question) => askVarPrompt(question, (text) => process.stderr.write(text)),
     check: Boolean(opts.check),
     diff: Boolean(opts.diff),
     forks,
