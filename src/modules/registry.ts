@@ -1,18 +1,27 @@
+import { aptModule } from './apt.js';
 import { blockinfileModule } from './blockinfile.js';
 import { commandModule, rawModule, shellModule } from './command.js';
 import { assertModule, debugModule, failModule, setFactModule } from './controller.js';
 import { copyModule } from './copy.js';
 import { fileModule } from './file.js';
+import { getUrlModule } from './get-url.js';
 import { lineinfileModule } from './lineinfile.js';
+import { packageModule } from './package.js';
+import { serviceModule } from './service.js';
 import { statModule } from './stat.js';
+import { systemdModule } from './systemd.js';
 import { templateModule } from './template.js';
 import type { Module } from './types.js';
+import { SYSTEM_MODULES_B } from './system-modules-b.js';
 import { weaveModule } from './weave.js';
 
 /** Every module, in the order of the reference. The playbook parser reads this; modules never read the parser. */
 const ALL: readonly Module[] = [
   commandModule, shellModule, rawModule, copyModule, templateModule, fileModule, lineinfileModule,
   blockinfileModule, statModule, debugModule, setFactModule, assertModule, failModule,
+  // System modules (issue 10).
+  aptModule, packageModule, serviceModule, systemdModule, getUrlModule,
+  ...SYSTEM_MODULES_B,
   weaveModule,
 ];
 

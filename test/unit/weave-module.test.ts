@@ -116,7 +116,7 @@ describe('weave module: plans', () => {
 async function runModule(args: Record<string, unknown>, seen: string, options: { check?: boolean; diff?: boolean } = {}) {
   const calls: { script: string; env?: Readonly<Record<string, string>> | undefined }[] = [];
   const ctx: ActionContext = {
-    host: 'weave-1', vars: {}, check: options.check ?? false, diff: options.diff ?? false, at: { file: 'x.yml', line: 1, col: 1 },
+    host: 'weave-1', vars: {}, check: options.check ?? false, diff: options.diff ?? false, at: { file: 'x.yml', line: 1, col: 1 }, verbosity: 0,
     exec: async (script, opts): Promise<TextResult> => {
       calls.push({ script, env: opts?.env });
       return { rc: 0, stdout: script.includes('@@weave-probe') ? seen : '', stderr: '' };
