@@ -113,10 +113,10 @@ describe('weave module: plans', () => {
 });
 
 /** The module's run() against a fake host whose weave answers from `seen`, recording every exec. */
-async function runModule(args: Record<string, unknown>, seen: string, options: { check?: boolean; diff?: boolean } = {}) {
+async function runModule(args: Record<string, unknown>, seen: string, options: { check?: boolean; diff?: boolean; vars?: Record<string, unknown> } = {}) {
   const calls: { script: string; env?: Readonly<Record<string, string>> | undefined }[] = [];
   const ctx: ActionContext = {
-    host: 'weave-1', vars: {}, check: options.check ?? false, diff: options.diff ?? false, at: { file: 'x.yml', line: 1, col: 1 }, verbosity: 0,
+    host: 'weave-1', vars: options.vars ?? {}, check: options.check ?? false, diff: options.diff ?? false, at: { file: 'x.yml', line: 1, col: 1 }, verbosity: 0,
     exec: async (script, opts): Promise<TextResult> => {
       calls.push({ script, env: opts?.env });
       return { rc: 0, stdout: script.includes('@@weave-probe') ? seen : '', stderr: '' };
@@ -155,6 +155,11 @@ describe('weave module: run', () => {
     assert.equal(result.changed, false);
     assert.equal(calls.length, 1);
     assert.deepEqual(result.data?.['targets'], ['10.0.15.22']);
+  });
+
+  test('a peer naming this host (inventory name or ansible_host) is left out', async () => {
+    const { calls } = await runModule({ peers: ['weave-1', '10.0.15.21:6783', '10.0.15.22', 'weave-3'] }, absentOutput, { vars: { ansible_host: '10.0.15.21' } });
+    assert.equal(calls[1]?.script, 'exec /usr/local/bin/weave launch 10.0.15.22 weave-3');
   });
 
   test('bad arguments fail with a message, before running weave', async () => {
