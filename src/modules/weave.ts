@@ -55,7 +55,9 @@ export const weaveModule = defineAction({
     if (args.init_peer_count !== undefined && args.init_peer_count < 1) throw new ModuleFailure('init_peer_count must be at least 1');
     const probe = await ctx.exec(probeOf(args.executable));
     if (probe.rc !== 0) throw new ModuleFailure(`could not read weave's state: ${probe.stderr.trim()}`);
-    const seen = parseProbe(probe.stdout);
+    const probed = parseProbe(probe.stdout);
+    // In check mode the task that installs the script did not run: plan as if it had, with no router yet.
+    const seen = probed.missing && ctx.check ? { ...probed, missing: false } : probed;
     if (seen.missing && args.state !== 'absent') throw new ModuleFailure(`no weave script at ${args.executable} (install it first, e.g. with get_url)`);
     const wanted: WeaveWanted = {
       state: args.state,

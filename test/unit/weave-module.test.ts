@@ -150,6 +150,12 @@ describe('weave module: run', () => {
     assert.deepEqual(result.diff, [{ path: 'weave', before: 'router: absent\nbridge: absent\n', after: 'router: running\nencryption: disabled\ntargets:\n  - 10.0.15.22\nbridge: present\n' }]);
   });
 
+  test('check mode before the script is installed: what it would do, not a failure', async () => {
+    const { result } = await runModule({ peers: ['10.0.15.22'] }, '@@weave-probe missing\n', { check: true });
+    assert.equal(result.changed, true);
+    assert.equal(result.msg, 'would launch the router with peers 10.0.15.22');
+  });
+
   test('a second run is ok: nothing but the probe', async () => {
     const { result, calls } = await runModule({ peers: ['10.0.15.22'] }, probeOutput({ status: RUNNING_STATUS, rc: 0, targets: ['10.0.15.22'] }));
     assert.equal(result.changed, false);
