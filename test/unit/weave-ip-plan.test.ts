@@ -174,4 +174,20 @@ describe('weave IP plan from an inventory file', () => {
       `host agent-2 (${relative(process.cwd(), join(dir, 'host_vars/agent-2.yml'))}:1): container subnet 10.2.0.0/24 overlaps the reserved bridge block 10.2.0.0/24`,
     ]);
   });
+
+  test('an INI inventory: the host line, then [group:vars]', () => {
+    const ini = join(dir, 'ini');
+    mkdirSync(ini);
+    const file = join(ini, 'hosts.ini');
+    writeFileSync(file, ['[agents]', 'agent-1 ansible_host=10.0.15.201', 'agent-2 ansible_host=10.0.15.202 weave_bridge_cidr=10.2.0.1/16', '', '[agents:vars]', 'weave_mode=bridge', 'weave_network=10.2.0.0/16', ''].join('\n'));
+    const at = relative(process.cwd(), file);
+    assert.deepEqual(problems(() => applyWeaveIpPlan(loadInventory([file]), [file])), [
+      `hosts agent-1 and agent-2 (${at}:3) have the same bridge address 10.2.0.1`,
+    ]);
+    const overlap = join(ini, 'overlap.ini');
+    writeFileSync(overlap, ['[agents]', 'agent-1 ansible_host=10.2.3.4', '', '[agents:vars]', 'weave_network=10.2.0.0/16', ''].join('\n'));
+    assert.deepEqual(problems(() => applyWeaveIpPlan(loadInventory([overlap]), [overlap])), [
+      `weave_network 10.2.0.0/16 (${relative(process.cwd(), overlap)}:5) overlaps the address 10.2.3.4 of agent-1 (${relative(process.cwd(), overlap)}:2)`,
+    ]);
+  });
 });
