@@ -44,8 +44,19 @@ describe('bridge mode: deploy-weave-net.yml on the booted playground', { skip: b
     assert.match(out, /2 packets transmitted, 2 packets received/, `${from} → ${to} (${address})`);
   };
 
+  /** What the overlay may change on a host, to compare before it and after weave_state=absent. */
+  const SNAPSHOT = [
+    'sha256sum /etc/network/interfaces /etc/default/docker 2>&1',
+    'ls -A /etc/network/interfaces.d /usr/local/bin /var/lib | tr "\\n" " "; echo',
+    'ip -o link show | cut -d: -f2 | sort | tr "\\n" " "; echo',
+    'docker ps -a --format "{{.Names}}"',
+    "docker network inspect bridge -f '{{(index .IPAM.Config 0).Subnet}}'",
+  ].join('; ');
+  const snapshots = new Map<string, string>();
+
   before(async () => {
     lab = await startLab(INVENTORY, 'bridge', { kind: 'booted' });
+    for (const h of NAMES) snapshots.set(h, await ok(h, SNAPSHOT));
   }, { timeout: 120_000 });
   after(async () => {
     await lab?.down();
@@ -115,5 +126,14 @@ describe('bridge mode: deploy-weave-net.yml on the booted playground', { skip: b
     await containersPing('mesos-agent-1', 'mesos-agent-2');
     const third = await provision();
     for (const h of NAMES) assert.equal(recap(third.stdout, h)['changed'], 0, `${h} after the reboot: ${third.stdout}`);
+  });
+
+  test('weave_state=absent leaves the hosts as before (files restored, bridge and router gone); again changed=0', { timeout: 240_000 }, async () => {
+    for (const h of NAMES) await ok(h, 'docker rm -f target >/dev/null 2>&1; true');
+    const absent = await provision(['-e', 'weave_state=absent']);
+    assert.equal(absent.code, 0, absent.stdout + absent.stderr);
+    for (const h of NAMES) assert.equal(await ok(h, SNAPSHOT), snapshots.get(h), `${h} is not as before`);
+    const again = await provision(['-e', 'weave_state=absent']);
+    for (const h of NAMES) assert.equal(recap(again.stdout, h)['changed'], 0, `${h}: ${again.stdout}`);
   });
 });
