@@ -182,12 +182,15 @@ describe('trust over real SSH: secrets, no hang, reconnect, Ctrl-C (playground l
   });
 
   test('a connection lost between two tasks is opened again once', async () => {
+    assert.equal((await lab.exec('mgmt', ['rm', '-f', '/tmp/go', '/tmp/pausing'])).code, 0);
     const run = provision(['--output', 'json', '-i', PLAYGROUND, join(FIXTURES, 'reconnect.yml')]);
     await waitFor('the pause on mgmt', async () => (await lab.exec('mgmt', ['test', '-e', '/tmp/pausing'])).code === 0);
     // Every per-connection sshd on lb (the listener, its PID 1, stays).
     const killed = await lab.exec('lb', ['sh', '-c', 'pkill -f "sshd: vagran[t]" && echo killed']);
     assert.match(killed.stdout, /killed/);
+    assert.equal((await lab.exec('mgmt', ['touch', '/tmp/go'])).code, 0);
     const r = await run;
+    await lab.exec('mgmt', ['rm', '-f', '/tmp/go']);
     assert.equal(r.code, 0, r.stdout + r.stderr);
     const lb = resultsOf(r, 'lb');
     assert.equal(lb.get('After')?.status, 'changed');
