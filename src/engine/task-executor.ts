@@ -207,6 +207,7 @@ async function runAction(module: ActionModule, args: Vars, run: TaskRun, vars: V
       const r = await host.command(script, options);
       return { rc: r.rc, stdout: r.stdout.toString('utf8'), stderr: r.stderr.toString('utf8') };
     },
+    reconnect: () => host.reconnect(),
   };
   return module.run(context, args, facts);
 }
@@ -214,6 +215,7 @@ async function runAction(module: ActionModule, args: Vars, run: TaskRun, vars: V
 /** `exec` runs provision's own scripts (facts, plan scripts) inline; `command` a user's, isolated. */
 interface HostAccess extends PlanTarget {
   command(script: string, options: Pick<ExecOptions, 'stdin' | 'env'>): Promise<ExecResult>;
+  reconnect(): Promise<void>;
 }
 
 /** What a task may do on its host: scripts and files with the task's become and time limit. */
@@ -246,6 +248,7 @@ function hostAccess(run: TaskRun, vars: Vars, connection: Connection | undefined
   return {
     command: exec,
     exec: (script) => exec(script, { inline: true }),
+    reconnect: () => host().reconnect(),
     put: async (path, bytes, attributes) => {
       try {
         await host().put(path, bytes, { ...attributes, ...become, timeoutMs: timeLeft() });

@@ -7,10 +7,12 @@ import { fileModule } from './file.js';
 import { getUrlModule } from './get-url.js';
 import { lineinfileModule } from './lineinfile.js';
 import { packageModule } from './package.js';
+import { rebootModule, waitForConnectionModule } from './reboot.js';
 import { serviceModule } from './service.js';
 import { statModule } from './stat.js';
 import { systemdModule } from './systemd.js';
 import { templateModule } from './template.js';
+import { waitForModule } from './wait-for.js';
 import type { Module } from './types.js';
 
 /** Every module, in the order of the reference. The playbook parser reads this; modules never read the parser. */
@@ -18,7 +20,7 @@ const ALL: readonly Module[] = [
   commandModule, shellModule, rawModule, copyModule, templateModule, fileModule, lineinfileModule,
   blockinfileModule, statModule, debugModule, setFactModule, assertModule, failModule,
   // System modules (issue 10).
-  aptModule, packageModule, serviceModule, systemdModule, getUrlModule,
+  aptModule, packageModule, serviceModule, systemdModule, getUrlModule, rebootModule, waitForConnectionModule, waitForModule,
 ];
 
 export const modules: ReadonlyMap<string, Module> = new Map(ALL.map((m) => [m.name, m]));

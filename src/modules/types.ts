@@ -55,6 +55,8 @@ export interface ActionContext {
   readonly diff: boolean;
   readonly at: SourcePosition;
   exec(script: string, options?: { readonly stdin?: Buffer | string; readonly env?: Readonly<Record<string, string>> }): Promise<TextResult>;
+  /** Drops the connection and opens it again (reboot, wait_for_connection); throws while the host is not reachable. */
+  reconnect(): Promise<void>;
 }
 
 export interface TextResult {
