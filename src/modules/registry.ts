@@ -1,3 +1,5 @@
+import { aptKeyModule } from './apt-key.js';
+import { aptRepositoryModule } from './apt-repository.js';
 import { aptModule } from './apt.js';
 import { blockinfileModule } from './blockinfile.js';
 import { commandModule, rawModule, shellModule } from './command.js';
@@ -21,6 +23,7 @@ const ALL: readonly Module[] = [
   blockinfileModule, statModule, debugModule, setFactModule, assertModule, failModule,
   // System modules (issue 10).
   aptModule, packageModule, serviceModule, systemdModule, getUrlModule, rebootModule, waitForConnectionModule, waitForModule,
+  aptKeyModule, aptRepositoryModule,
 ];
 
 export const modules: ReadonlyMap<string, Module> = new Map(ALL.map((m) => [m.name, m]));
