@@ -25,7 +25,7 @@ export const blockinfileModule = defineModule({
   validate(args, context) {
     checkRegexes(args, ['insertafter', 'insertbefore'], context.at);
   },
-  facts: (args) => textEditFacts(args),
+  facts: (args, _local, context) => textEditFacts(args, context.diff),
   plan: (args, facts) =>
     planTextEdit(
       args,

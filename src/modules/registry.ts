@@ -16,6 +16,8 @@ import { systemdModule } from './systemd.js';
 import { templateModule } from './template.js';
 import { waitForModule } from './wait-for.js';
 import type { Module } from './types.js';
+import { SYSTEM_MODULES_B } from './system-modules-b.js';
+import { weaveModule } from './weave.js';
 
 /** Every module, in the order of the reference. The playbook parser reads this; modules never read the parser. */
 const ALL: readonly Module[] = [
@@ -24,6 +26,8 @@ const ALL: readonly Module[] = [
   // System modules (issue 10).
   aptModule, packageModule, serviceModule, systemdModule, getUrlModule, rebootModule, waitForConnectionModule, waitForModule,
   aptKeyModule, aptRepositoryModule,
+  ...SYSTEM_MODULES_B,
+  weaveModule,
 ];
 
 export const modules: ReadonlyMap<string, Module> = new Map(ALL.map((m) => [m.name, m]));
