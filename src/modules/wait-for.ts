@@ -3,7 +3,6 @@ import { ConfigError } from '../errors.js';
 import { shellQuote } from '../util/shlex.js';
 import { defineAction } from './define.js';
 import { pythonRegex } from './python-regex.js';
-import type { ActionContext } from './types.js';
 
 const STATES = ['started', 'stopped', 'present', 'absent'] as const;
 
@@ -18,7 +17,7 @@ interface WaitForArgs {
  * One look at the host: whether the port takes a connection (bash's /dev/tcp, else nc) and what
  * it sends first, or whether the path exists and its content (base64, only when a regex needs it).
  */
-function probeScript(args: WaitForArgs, wantContent: boolean): string {
+export function probeScript(args: WaitForArgs, wantContent: boolean): string {
   const t = Math.max(1, args.connect_timeout);
   if (args.port !== undefined) {
     const hp = `${shellQuote(args.host)} ${shellQuote(String(args.port))}`;
@@ -32,7 +31,7 @@ function probeScript(args: WaitForArgs, wantContent: boolean): string {
     ].join('\n');
   }
   const p = shellQuote(args.path ?? '');
-  return `if [ -e ${p} ]; then echo present; ${wantContent ? `base64 -w0 < ${p} 2>/dev/null; echo` : ''}; else echo absent; fi`;
+  return `if [ -e ${p} ]; then echo present;${wantContent ? ` base64 -w0 < ${p} 2>/dev/null; echo;` : ''} else echo absent; fi`;
 }
 
 /** Ansible's wait_for: a port that opens or closes, a path that appears (with text in it) or goes, within timeout. */
@@ -81,7 +80,10 @@ export const waitForModule = defineAction({
     const waitGone = args.state === 'stopped' || args.state === 'absent';
     const script = probeScript(args, regex !== undefined && !waitGone);
     for (;;) {
-      const r = await probe(ctx, script);
+      const checked = await ctx.exec(script);
+      // A probe that fails is an error, never read as "absent" or "stopped".
+      if (checked.rc !== 0) return { changed: false, failed: true, msg: `checking the host failed: ${checked.stderr.trim() || `exit ${checked.rc}`}`, data: { elapsed: elapsed() } };
+      const r = checked.stdout.trim();
       const [state = '', encoded = ''] = r.split('\n');
       if (state === 'notool') return { changed: false, failed: true, msg: 'wait_for needs bash or nc on the host to check a port', data: { elapsed: elapsed() } };
       const up = state === 'open' || state === 'present';
@@ -99,8 +101,3 @@ export const waitForModule = defineAction({
     return { changed: false, failed: true, msg, data: { elapsed: elapsed() } };
   },
 });
-
-async function probe(ctx: ActionContext, script: string): Promise<string> {
-  const r = await ctx.exec(script);
-  return r.stdout.trim();
-}

@@ -10,3 +10,11 @@ test('untilSuccess: retries with backoff until it works, and is bounded by its t
   await assert.rejects(untilSuccess(() => Promise.reject(new Error('line 1\nstill down')), 200, (last) => `Timed out: ${last}`, 50, 10), /Timed out: still down/);
   assert.ok(Date.now() - started < 1000);
 });
+
+test('wait_for: every probe script is valid sh (sh -n)', async () => {
+  const { execFileSync } = await import('node:child_process');
+  const { probeScript } = await import('../../src/modules/wait-for.js');
+  for (const [args, content] of [[{ host: '127.0.0.1', port: 22, connect_timeout: 5 }, false], [{ host: 'h', port: 22, connect_timeout: 5 }, true], [{ host: 'h', path: "/tmp/it's", connect_timeout: 5 }, false], [{ host: 'h', path: '/tmp/x', connect_timeout: 5 }, true]] as const) {
+    execFileSync('sh', ['-n', '-c', probeScript(args, content)]);
+  }
+});
