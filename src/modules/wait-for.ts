@@ -37,7 +37,7 @@ export function probeScript(args: WaitForArgs, wantContent: boolean): string {
 /** Ansible's wait_for: a port that opens or closes, a path that appears (with text in it) or goes, within timeout. */
 export const waitForModule = defineAction({
   name: 'wait_for',
-  checkMode: 'Runs as without --check (it changes nothing), as Ansible does.',
+  checkMode: 'Skipped, as Ansible does (its wait_for does not support check mode).',
   description: 'Waits, on the host, until a TCP port accepts connections (or stops), or a file exists (or contains a regex match, or is gone), within a timeout; or simply sleeps for timeout.',
   args: {
     args: {
@@ -67,6 +67,7 @@ export const waitForModule = defineAction({
     }
   },
   async run(ctx, args) {
+    if (ctx.check) return { changed: false, skipped: true, msg: 'remote module (wait_for) does not support check mode' };
     const started = Date.now();
     const elapsed = (): number => Math.floor((Date.now() - started) / 1000);
     const end = started + args.timeout * 1000;
