@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type Become, BecomeError, type Connection, type ExecOptions, type ExecResult, TransferTimeoutError, UnreachableError } from '../connection/connection.js';
+import { LocalConnection } from '../connection/local.js';
 import { ConfigError, formatPosition } from '../errors.js';
 import { evaluateCondition, ExpressionError } from '../expr/expression.js';
 import { positionOf } from '../config/yaml.js';
@@ -219,6 +220,7 @@ async function runAction(module: ActionModule, args: Vars, run: TaskRun, vars: V
       return { rc: r.rc, stdout: r.stdout.toString('utf8'), stderr: r.stderr.toString('utf8') };
     },
     reconnect: () => host.reconnect(),
+    localConnection: host.local,
   };
   return module.run(context, args, facts);
 }
@@ -227,6 +229,7 @@ async function runAction(module: ActionModule, args: Vars, run: TaskRun, vars: V
 interface HostAccess extends PlanTarget {
   command(script: string, options: Pick<ExecOptions, 'stdin' | 'env'>): Promise<ExecResult>;
   reconnect(): Promise<void>;
+  readonly local: boolean;
 }
 
 /** What a task may do on its host: scripts and files with the task's become and time limit. */
@@ -260,6 +263,7 @@ function hostAccess(run: TaskRun, vars: Vars, connection: Connection | undefined
     command: exec,
     exec: (script) => exec(script, { inline: true }),
     reconnect: () => host().reconnect(),
+    local: connection instanceof LocalConnection,
     put: async (path, bytes, attributes) => {
       try {
         await host().put(path, bytes, { ...attributes, ...become, timeoutMs: timeLeft() });

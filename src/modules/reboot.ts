@@ -34,6 +34,8 @@ export const rebootModule = defineAction({
     notImplemented: ['search_paths', 'boot_time_command', 'reboot_command'],
   },
   async run(ctx, args) {
+    // As Ansible: never reboot the controller.
+    if (ctx.localConnection) return { changed: false, failed: true, msg: 'Running reboot with local connection would reboot the control node.', data: { elapsed: 0, rebooted: false } };
     if (ctx.check) return { changed: true, data: { elapsed: 0, rebooted: true } };
     let before: string;
     try {

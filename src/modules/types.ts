@@ -59,6 +59,8 @@ export interface ActionContext {
   exec(script: string, options?: { readonly stdin?: Buffer | string; readonly env?: Readonly<Record<string, string>> }): Promise<TextResult>;
   /** Drops the connection and opens it again (reboot, wait_for_connection); throws while the host is not reachable. */
   reconnect(): Promise<void>;
+  /** The task runs over the local connection (on the controller itself): reboot refuses to. */
+  readonly localConnection?: boolean;
 }
 
 export interface TextResult {
