@@ -6,6 +6,12 @@ import type { ActionContext } from './types.js';
 
 const BOOT_ID = 'cat /proc/sys/kernel/random/boot_id';
 
+/** A new connection to the host (throws while it is away). */
+async function reconnect(ctx: ActionContext): Promise<void> {
+  if (!ctx.reconnect) throw new Error('this connection cannot be opened again');
+  await reconnect(ctx);
+}
+
 /** The boot id, read over a fresh connection; throws while the host is away. */
 async function bootId(ctx: ActionContext): Promise<string> {
   const r = await ctx.exec(BOOT_ID);
@@ -57,7 +63,7 @@ export const rebootModule = defineAction({
     try {
       await untilSuccess(
         async () => {
-          await ctx.reconnect();
+          await reconnect(ctx);
           if ((await bootId(ctx)) === before) throw new Error('boot id unchanged: the host has not rebooted yet');
         },
         timeoutMs - (Date.now() - started),
@@ -103,7 +109,7 @@ export const waitForConnectionModule = defineAction({
     try {
       await untilSuccess(
         async () => {
-          await ctx.reconnect();
+          await reconnect(ctx);
           const r = await ctx.exec('echo pong');
           if (r.stdout.trim() !== 'pong') throw new Error('ping test failed');
         },

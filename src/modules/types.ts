@@ -57,8 +57,11 @@ export interface ActionContext {
   readonly verbosity?: number;
   readonly at: SourcePosition;
   exec(script: string, options?: { readonly stdin?: Buffer | string; readonly env?: Readonly<Record<string, string>> }): Promise<TextResult>;
-  /** Drops the connection and opens it again (reboot, wait_for_connection); throws while the host is not reachable. */
-  reconnect(): Promise<void>;
+  /**
+   * Drops the connection and opens it again (reboot, wait_for_connection); throws while the host
+   * is not reachable. The engine always gives it; optional so that test doubles need not.
+   */
+  reconnect?(): Promise<void>;
   /** The task runs over the local connection (on the controller itself): reboot refuses to. */
   readonly localConnection?: boolean;
 }

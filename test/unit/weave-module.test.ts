@@ -121,7 +121,6 @@ async function runModule(args: Record<string, unknown>, seen: string, options: {
       calls.push({ script, env: opts?.env });
       return { rc: 0, stdout: script.includes('@@weave-probe') ? seen : '', stderr: '' };
     },
-    reconnect: async () => undefined,
   };
   const module = weaveModule as ActionModule;
   const typed = validateArgs('weave', module.schema, args, { file: 'x.yml', line: 1, col: 1 }, true);
