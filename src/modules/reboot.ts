@@ -9,7 +9,7 @@ const BOOT_ID = 'cat /proc/sys/kernel/random/boot_id';
 /** A new connection to the host (throws while it is away). */
 async function reconnect(ctx: ActionContext): Promise<void> {
   if (!ctx.reconnect) throw new Error('this connection cannot be opened again');
-  await reconnect(ctx);
+  await ctx.reconnect();
 }
 
 /** The boot id, read over a fresh connection; throws while the host is away. */
