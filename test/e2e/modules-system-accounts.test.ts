@@ -1,0 +1,77 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { labSkipReason } from '../helpers/lab.js';
+import { converge, type ModuleLab, startModuleLab } from '../helpers/module-play.js';
+
+/** user, group and cron on sshd lab hosts (they need no init system). */
+const HASH1 = '$6$saltsalt$TVLlQcbpFVof5W3Yz4DTP6gRstiNuHwwTt6GLc1E5n0U0aDehy0S5knV8wiOQSpT0Y77vwPZN.Pq.H91p5hVO1';
+const HASH2 = '$6$saltsalt$r4j7z8gOqxO9zYH/VSQ4MPgAu/GTg0.tIK5o0K3dXowoILt/JRmXmiqFa26mKioMH3Fwhg6qaU0XTibPpoJ8z.';
+
+const play = (tasks: string, hosts = 'nodes'): string => `- hosts: ${hosts}\n  gather_facts: false\n  tasks:\n${tasks.replace(/^/gm, '    ').replace(/^ +$/gm, '')}\n`;
+
+describe('user, group, cron on lab hosts', { skip: labSkipReason() }, () => {
+  let lab: ModuleLab;
+  before(async () => {
+    lab = await startModuleLab('sysmods-accounts', 63, ['n1', 'n2'], 'sshd');
+  });
+  after(async () => {
+    await lab?.down();
+  });
+
+  test('group: created with a gid, the gid changed, removed', async () => {
+    await converge(lab, play('- group: { name: devs, gid: 2345 }\n- group: { name: sysgrp, system: true }'));
+    assert.match(await lab.sh('n1', 'getent group devs sysgrp'), /^devs:x:2345:\nsysgrp:x:\d{3}:\n$/);
+    await converge(lab, play('- group: { name: devs, gid: 2346 }'));
+    assert.equal(await lab.sh('n2', 'getent group devs'), 'devs:x:2346:\n');
+    await converge(lab, play('- group: { name: sysgrp, state: absent }'));
+    assert.equal((await lab.shRaw('n1', 'getent group sysgrp')).code, 2);
+  });
+
+  test('user: created with uid, groups, shell, home and a password hash that never appears in a command line or the output', async () => {
+    await lab.sh('n1', 'getent group ops >/dev/null || groupadd ops; getent group qa >/dev/null || groupadd qa');
+    await lab.sh('n2', 'getent group ops >/dev/null || groupadd ops; getent group qa >/dev/null || groupadd qa');
+    const yaml = play(`- user:\n    name: alice\n    uid: 3001\n    groups: [ops, qa]\n    shell: /bin/bash\n    comment: Alice A\n    home: /srv/homes/alice\n    password: "${HASH1}"`);
+    const { check, real, again } = await converge(lab, yaml);
+    for (const run of [check, real, again]) assert.doesNotMatch(JSON.stringify(run.results) + run.stderr, /TVLlQcbp/, 'the hash was in the output');
+    assert.equal(await lab.sh('n1', 'getent passwd alice'), 'alice:x:3001:3001:Alice A:/srv/homes/alice:/bin/bash\n');
+    assert.equal(await lab.sh('n1', 'id -nG alice'), 'alice ops qa\n');
+    assert.equal((await lab.sh('n2', 'getent shadow alice')).split(':')[1], HASH1);
+    assert.equal(await lab.sh('n1', 'stat -c "%U %G" /srv/homes/alice; test -e /srv/homes/alice/.bashrc && echo skel; ls -A /etc | grep -c provision-password || true'), 'alice alice\nskel\n0\n');
+    const r = again.on('user', 'n1').result;
+    assert.deepEqual([r['uid'], r['group'], r['home'], r['shell'], r['password'], r['changed']], [3001, 3001, '/srv/homes/alice', '/bin/bash', 'NOT_LOGGING_PASSWORD', false]);
+  });
+
+  test('user: a new hash, groups appended or set, then removed with its home', async () => {
+    await converge(lab, play(`- user: { name: alice, password: "${HASH2}", groups: [devs], append: true }`, 'n1'));
+    assert.equal((await lab.sh('n1', 'getent shadow alice')).split(':')[1], HASH2);
+    assert.equal(await lab.sh('n1', 'id -nG alice'), 'alice devs ops qa\n');
+    await converge(lab, play('- user: { name: alice, groups: [qa] }', 'n1'));
+    assert.equal(await lab.sh('n1', 'id -nG alice'), 'alice qa\n');
+    await converge(lab, play('- user: { name: alice, state: absent, remove: true }'));
+    assert.equal((await lab.shRaw('n1', 'getent passwd alice; test -e /srv/homes/alice')).code, 1);
+  });
+
+  test('user: a primary group that does not exist: check mode predicts a change, the real run fails as Ansible\'s', async () => {
+    const yaml = play('- user: { name: bob, group: nosuchgroup }', 'n1');
+    const check = await lab.play(yaml, { check: true });
+    assert.equal(check.on('user', 'n1').status, 'changed');
+    const real = await lab.play(yaml);
+    assert.equal(real.code, 2);
+    assert.equal(real.on('user', 'n1').result['msg'], 'Group nosuchgroup does not exist');
+  });
+
+  test('bad arguments are refused before any host is touched', async () => {
+    for (const [task, message] of [
+      ['- user: { name: x, password: plaintext }', /password must be a crypted hash/],
+      ['- user: { name: x, generate_ssh_key: true }', /generate_ssh_key/],
+      ['- user: { name: x, uid: abc }', /uid/],
+      ['- group: { name: x, non_unique: true }', /gid/],
+      ['- group: { gid: 5 }', /name/],
+    ] as const) {
+      const r = await lab.local(play(task, 'n1'));
+      assert.equal(r.code, 1, `${task}: ${r.stderr}`);
+      assert.match(r.stderr, message);
+    }
+  });
+});
+
