@@ -60,18 +60,27 @@ describe('user, group, cron on lab hosts', { skip: labSkipReason() }, () => {
     assert.equal(real.on('user', 'n1').result['msg'], 'Group nosuchgroup does not exist');
   });
 
-  test('bad arguments are refused before any host is touched', async () => {
-    for (const [task, message] of [
-      ['- user: { name: x, password: plaintext }', /password must be a crypted hash/],
-      ['- user: { name: x, generate_ssh_key: true }', /generate_ssh_key/],
-      ['- user: { name: x, uid: abc }', /uid/],
-      ['- group: { name: x, non_unique: true }', /gid/],
-      ['- group: { gid: 5 }', /name/],
-    ] as const) {
-      const r = await lab.local(play(task, 'n1'));
-      assert.equal(r.code, 1, `${task}: ${r.stderr}`);
-      assert.match(r.stderr, message);
-    }
+  test('cron: a job in root\'s crontab under its marker, changed, disabled, removed; a cron.d file removed when empty', async () => {
+    await lab.sh('n1', 'printf "MAILTO=ops\\n5 4 * * * /usr/bin/true\\n" | crontab -');
+    const { real } = await converge(lab, play('- cron: { name: backup, minute: "0", hour: "2", job: /usr/local/bin/backup }\n- cron: { name: PATH, env: true, job: /usr/bin:/bin }\n- cron: { name: weekly, special_time: weekly, job: /bin/cleanup, cron_file: provision-test, user: nobody }'), { diff: true });
+    assert.equal(await lab.sh('n1', 'crontab -l'), 'PATH="/usr/bin:/bin"\nMAILTO=ops\n5 4 * * * /usr/bin/true\n#Ansible: backup\n0 2 * * * /usr/local/bin/backup\n');
+    assert.equal(await lab.sh('n2', 'cat /etc/cron.d/provision-test'), '#Ansible: weekly\n@weekly nobody /bin/cleanup\n');
+    assert.deepEqual(real.on('cron', 'n1').result['jobs'], ['backup']);
+    await converge(lab, play('- cron: { name: backup, minute: "30", hour: "2", job: /usr/local/bin/backup, disabled: true }', 'n1'));
+    assert.match(await lab.sh('n1', 'crontab -l'), /#Ansible: backup\n#30 2 \* \* \* \/usr\/local\/bin\/backup\n$/);
+    await converge(lab, play('- cron: { name: backup, state: absent }\n- cron: { name: weekly, state: absent, cron_file: provision-test }'));
+    assert.equal(await lab.sh('n1', 'crontab -l'), 'PATH="/usr/bin:/bin"\nMAILTO=ops\n5 4 * * * /usr/bin/true\n');
+    assert.equal((await lab.shRaw('n2', 'test -e /etc/cron.d/provision-test')).code, 1);
   });
+
+  test('a bad argument is refused before any host is touched (the rest: test/unit/system-modules-b-args.test.ts)', async () => {
+    const [task, message] = ['- user: { name: x, password: plaintext }', /password must be a crypted hash/] as const;
+    const r = await lab.play(play(`- command: touch /root/touched\n${task}`, 'n1'));
+    assert.equal(r.code, 1, `${task}: ${r.stderr}`);
+    assert.match(r.stderr, message);
+    assert.equal(r.results.length, 0);
+    assert.equal((await lab.shRaw('n1', 'test -e /root/touched')).code, 1);
+  });
+
 });
 
