@@ -21,6 +21,11 @@ export function textEditFacts(args: TextEditArgs) {
   return { file: fileFact(args.path, { content: true, follow: true, attributes: wantsAttributes(wantedAttributes(args)) }) };
 }
 
+/** The file an edit writes: through a link, its target. */
+export function editedFile(file: FileState): FileState {
+  return file.type === 'link' && file.resolved ? file.resolved : file;
+}
+
 export interface TextEditMessages {
   /** state=absent on a file that is not there. */
   readonly notPresent: string;
