@@ -48,11 +48,31 @@ function wantedGroups(args: UserArgs): string[] | undefined {
 
 const fail = (msg: string): Change => ({ kind: 'fail', what: `fail: ${msg}`, msg });
 
+/**
+ * What the new account will be, for the result (Ansible reads it back after useradd): the uid
+ * and group only when they are known before (given, or the uid-numbered group useradd makes).
+ */
+function predictedAccount(args: UserArgs, state: AccountsState): Vars {
+  const defaults = state.useraddDefaults ?? {};
+  const out: Vars = {};
+  if (args.uid !== undefined) out['uid'] = args.uid;
+  const named = args.group !== undefined ? findGroup(state.groups, args.group) : undefined;
+  if (named) out['group'] = named.gid;
+  else if (args.group === undefined && state.groups.some((g) => g.name === args.name)) {
+    if (defaults['GROUP'] !== undefined) out['group'] = Number(defaults['GROUP']);
+  } else if (args.group === undefined && args.uid !== undefined && !state.groups.some((g) => g.gid === args.uid)) out['group'] = args.uid;
+  out['comment'] = args.comment ?? '';
+  out['home'] = args.home ?? posix.join(defaults['HOME'] ?? '/home', args.name);
+  out['shell'] = args.shell ?? defaults['SHELL'] ?? '/bin/sh';
+  if (args.groups !== undefined) out['groups'] = wantedGroups(args)?.join(',');
+  return out;
+}
+
 /** A new account: useradd with the options Ansible gives it (the password set after, as data). */
 function planCreate(args: UserArgs, state: AccountsState): Plan {
   const groups = wantedGroups(args);
   const result: Vars = { name: args.name, state: 'present', system: args.system, create_home: args.create_home, ...(args.password !== undefined ? { password: 'NOT_LOGGING_PASSWORD' } : {}) };
-  if (args.uid !== undefined) result['uid'] = args.uid;
+  Object.assign(result, predictedAccount(args, state));
   // Ansible's check mode reports the change before it looks at the groups: the failure waits for the real run.
   if (args.group !== undefined && !findGroup(state.groups, args.group)) return { changes: [fail(`Group ${args.group} does not exist`)], result };
   const missing = groups?.find((g) => !findGroup(state.groups, g));
@@ -176,7 +196,7 @@ export const userModule = defineModule({
       throw new ConfigError('user: password must be a crypted hash (e.g. "{{ secret | password_hash(\'sha512\') }}"), not a plain-text password', context.at);
     }
   },
-  facts: (args) => ({ accounts: accountsFact(args.name, { password: args.password !== undefined, home: args.home }) }),
+  facts: (args) => ({ accounts: accountsFact(args.name, { password: args.password !== undefined, home: args.home, defaults: args.state === 'present' }) }),
   plan(args, facts): Plan {
     const state = facts.accounts;
     const a = args as UserArgs;

@@ -18,6 +18,8 @@ export interface AccountsState {
   readonly homeExists: boolean;
   /** Whether the wanted home's parent directory exists. */
   readonly homeParentExists: boolean;
+  /** useradd's defaults (`useradd -D`: HOME, SHELL, GROUP…), when asked for. */
+  readonly useraddDefaults?: Readonly<Record<string, string>>;
 }
 
 export function parseGroupLine(line: string): GroupEntry {
@@ -29,14 +31,15 @@ export function parseGroupLine(line: string): GroupEntry {
  * One script: `getent passwd`, `getent shadow` (only with `password`), `getent group` (all of
  * them: memberships and the groups the task names are read from it), and the home's existence.
  */
-export function accountsFact(name: string, options: { readonly password?: boolean; readonly home?: string | undefined } = {}): Fact<AccountsState> {
+export function accountsFact(name: string, options: { readonly password?: boolean; readonly home?: string | undefined; readonly defaults?: boolean } = {}): Fact<AccountsState> {
   const q = shellQuote(name);
   return {
-    key: `accounts ${name} ${options.password ? 'p' : ''} ${options.home ?? ''}`,
+    key: `accounts ${name} ${options.password ? 'p' : ''}${options.defaults ? 'd' : ''} ${options.home ?? ''}`,
     command: [
       `if e=$(getent passwd -- ${q}); then printf 'user %s\\n' "$e"; else e=; fi`,
       ...(options.password ? [`s=$(getent shadow -- ${q} | cut -d: -f2) && printf 'shadow '; printf %s "$s" | base64 -w0; echo`] : []),
       'getent group | sed "s/^/group /"',
+      ...(options.defaults ? ['useradd -D 2>/dev/null | sed "s/^/default /"'] : []),
       options.home !== undefined ? `h=${shellQuote(options.home)}` : 'h=$(printf %s "$e" | cut -d: -f6)',
       'if [ -n "$h" ] && [ -d "$h" ]; then echo home; fi',
       'if [ -n "$h" ] && [ -d "$(dirname -- "$h")" ]; then echo parent; fi',
@@ -51,6 +54,7 @@ export function accountsFact(name: string, options: { readonly password?: boolea
         groups: lines.filter((l) => l.startsWith('group ')).map((l) => parseGroupLine(l.slice(6))),
         homeExists: lines.includes('home'),
         homeParentExists: lines.includes('parent'),
+        ...(options.defaults ? { useraddDefaults: Object.fromEntries(lines.filter((l) => l.startsWith('default ')).map((l) => [l.slice(8, l.indexOf('=')), l.slice(l.indexOf('=') + 1)])) } : {}),
       };
     },
   };
