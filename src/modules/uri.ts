@@ -31,12 +31,12 @@ export function parseHeaders(text: string): { reason: string; headers: Record<st
  * The request with the host's curl: the body as stdin (never in argv), the response's headers and
  * body back base64-encoded, curl's exit and error for a request that got no response.
  */
-function curlScript(argv: readonly string[]): string {
+function curlScript(argv: readonly string[], url: string): string {
   return [
     'command -v curl >/dev/null 2>&1 || { echo "uri needs curl on the host" >&2; exit 127; }',
     'd=$(mktemp -d) || exit 1',
     'trap \'rm -rf -- "$d"\' EXIT',
-    `w=$(${shellJoin(argv)} -D "$d/h" -o "$d/b" -w '%{http_code} %{url_effective}' 2>"$d/e"); r=$?`,
+    `w=$(${shellJoin(argv)} -D "$d/h" -o "$d/b" -w '%{http_code} %{url_effective}' -- ${shellQuote(url)} 2>"$d/e"); r=$?`,
     'echo "rc $r"',
     'echo "w $w"',
     'printf "h "; base64 -w0 < "$d/h" 2>/dev/null; echo',
@@ -102,12 +102,11 @@ export const uriModule = defineAction({
       stdin = config.join('\n');
     }
     if (body !== undefined) argv.push('--data-binary', '@-');
-    argv.push('--', args.url);
     const started = Date.now();
     const script = config.length
       ? // The config first (its length known), then the body: two parts of one stdin.
-        `IFS= read -r cfg; exec 3<<EOF\n$(printf '%s' "$cfg" | base64 -d)\nEOF\n${curlScript(argv)}`
-      : curlScript(argv);
+        `IFS= read -r cfg; exec 3<<EOF\n$(printf '%s' "$cfg" | base64 -d)\nEOF\n${curlScript(argv, args.url)}`
+      : curlScript(argv, args.url);
     const input = config.length ? `${Buffer.from(stdin).toString('base64')}\n${body ?? ''}` : (body ?? '');
     const r = await ctx.exec(script, { stdin: input });
     const elapsed = Math.floor((Date.now() - started) / 1000);

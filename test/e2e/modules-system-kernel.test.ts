@@ -70,7 +70,7 @@ describe('sysctl, mount, iptables, uri on booted hosts', { skip: bootedSkipReaso
     const check = await lab.play(yaml, { check: true });
     assert.deepEqual(check.results.map((r) => r.status), ['skipped', 'skipped', 'skipped', 'skipped']);
     const r = await lab.play(yaml);
-    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.code, 0, `${JSON.stringify(r.results, null, 1)}\n${r.stderr}`);
     const got = r.on('uri', 'n1');
     assert.deepEqual([got.status, got.result['status'], got.result['content'], got.result['msg'], got.result['content_length']], ['ok', 200, 'hello\n', 'OK (6 bytes)', '6']);
     assert.deepEqual(r.on('json', 'n1').result['json'], { a: [1, 2] });
