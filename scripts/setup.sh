@@ -9,8 +9,11 @@ cd "$(dirname "$0")/.."
 # dockerd, `ifup -a` at boot, cron, a busybox image for docker); nothing of it runs on the machine.
 needs="sshd:openssh-server ssh-keygen:openssh-client sudo:sudo ip:iproute2 nsenter:util-linux script:bsdutils openssl:openssl"
 needs="$needs /lib/systemd/systemd:systemd dbus-daemon:dbus dockerd:docker.io containerd:containerd ifup:ifupdown busybox:busybox-static cron:cron"
-# The tests also compare provision's output with the real ansible-playbook (--with-ansible).
-[ "${1:-}" = --with-ansible ] && needs="$needs ansible-playbook:ansible-core"
+# The tests also compare provision's output with the real ansible-playbook, and run it from a real
+# Vagrant (docker provider, a Debian box made with debootstrap) (--with-ansible).
+with_test_tools=false
+[ "${1:-}" = --with-ansible ] && with_test_tools=true
+$with_test_tools && needs="$needs ansible-playbook:ansible-core vagrant:vagrant debootstrap:debootstrap"
 
 # Debian packages the lab's apt repository offers its hosts (tests install them from there).
 lab_debs_dir=/var/cache/provision-lab/debs
@@ -57,6 +60,14 @@ if [ "$(cat "$inotify")" -lt 8192 ]; then
   fi
   echo 8192 > "$inotify"
   echo 'fs.inotify.max_user_instances = 8192' > /etc/sysctl.d/60-provision-lab.conf
+fi
+
+# The Vagrant test's box (a minimal Debian 12 root with sshd and the vagrant user), built once:
+# about a minute from Debian's mirror.
+vagrant_box=/var/cache/provision-test/vagrant-box.tar
+if $with_test_tools && [ ! -f "$vagrant_box" ]; then
+  mkdir -p "${vagrant_box%/*}"
+  bash test/fixtures/vagrant/box/build-box.sh "$vagrant_box"
 fi
 
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then

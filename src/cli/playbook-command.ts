@@ -31,6 +31,7 @@ interface Options {
   limit?: string;
   tags?: string[];
   skipTags?: string[];
+  forceHandlers?: boolean;
   check?: boolean;
   diff?: boolean;
   extraVars?: string[];
@@ -69,6 +70,7 @@ export async function playbookCommand(argv: readonly string[], io: Io): Promise<
     .option('-l, --limit <pattern>', 'only hosts matching this pattern')
     .option('-t, --tags <tags>', 'only tasks with these tags (repeatable, comma-separated)', collect)
     .option('--skip-tags <tags>', 'skip tasks with these tags', collect)
+    .option('--force-handlers', 'run notified handlers even on hosts that failed afterwards')
     .option('-C, --check', 'report what would change, change nothing')
     .option('-D, --diff', 'show the changes made (or that would be made) to files')
     .option('-e, --extra-vars <vars>', 'k=v, JSON or @file; highest precedence (repeatable)', collect)
@@ -158,11 +160,13 @@ async function run(playbookArgs: string[], opts: Options, io: Io): Promise<numbe
     forks,
     tags,
     skipTags,
+    forceHandlers: Boolean(opts.forceHandlers),
     limit,
     become: opts.become || opts.sudo ? true : toBoolean(config.settings['become']),
     becomeUser: opts.becomeUser ?? config.settings['become_user'],
     becomePassword,
     taskTimeoutMs: taskTimeoutSeconds * 1000,
+    verbosity: opts.verbose,
     connection: {
       remoteUser: opts.user ?? config.settings['remote_user'] ?? process.env['PROVISION_REMOTE_USER'],
       privateKeyFile: opts.keyFile ?? process.env['PROVISION_PRIVATE_KEY_FILE'] ?? config.settings['private_key_file'],

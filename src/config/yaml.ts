@@ -224,3 +224,28 @@ class Converter {
     values.set(key, { source: this.source, start: node.range[0], end: node.range[1], style: node.type as ScalarStyle | undefined });
   }
 }
+
+/**
+ * One mapping from two (`own` wins over `inherited`), each key keeping the position (and
+ * template locator) it had: a block's keywords pushed down to its tasks, errors still pointing
+ * at the line that wrote them.
+ */
+export function mergeMappings(inherited: Record<string, unknown>, own: Record<string, unknown>): Record<string, unknown> {
+  const merged: Record<string, unknown> = { ...inherited, ...own };
+  const keys = new Map<string, SourcePosition>();
+  const values = new Map<string | number, ScalarSpan>();
+  for (const source of [inherited, own]) {
+    for (const key of Object.keys(source)) {
+      const at = shared.keys.get(source)?.get(key);
+      if (at) keys.set(key, at);
+      const span = shared.values.get(source)?.get(key);
+      if (span) values.set(key, span);
+      else values.delete(key);
+    }
+  }
+  shared.keys.set(merged, keys);
+  shared.values.set(merged, values);
+  const at = shared.of.get(own);
+  if (at) shared.of.set(merged, at);
+  return merged;
+}

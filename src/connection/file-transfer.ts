@@ -34,7 +34,9 @@ export function atomicPutScript(path: string, options: FileAttributes & { readon
     "trap 'exit 143' TERM INT HUP",
     'cat > "$t"',
     // What is not set explicitly is kept from the file being replaced (or 0644 for a new file).
-    'if [ -e "$p" ]; then chown --reference="$p" -- "$t"; chmod --reference="$p" -- "$t"; else chmod 0644 -- "$t"; fi',
+    // A user may not give a file away (nor to a group they are not in): then the new file is
+    // theirs, as Ansible's atomic_move leaves it (it ignores EPERM from that chown).
+    'if [ -e "$p" ]; then chmod --reference="$p" -- "$t"; chown --reference="$p" -- "$t" 2>/dev/null || :; else chmod 0644 -- "$t"; fi',
     ...attributeCommands('"$t"', options),
     'mv -f -- "$t" "$p"',
     'trap - EXIT',

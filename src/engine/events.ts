@@ -71,6 +71,12 @@ export interface HostResultEvent {
   readonly changed: boolean;
   /** A failure that ignore_errors let pass. */
   readonly ignored: boolean;
+  /** A failure inside a block with a rescue: the recap counts it rescued, not failed. */
+  readonly rescued?: boolean;
+  /** Not counted in the recap (a meta task's skipped result, as Ansible's stats skip them). */
+  readonly uncounted?: boolean;
+  /** include_tasks: how many files it included for this host; the recap counts one ok per file (as Ansible), not the include's result. */
+  readonly included?: number;
   readonly duration_ms: number;
   /** What `register` stores; only `changed` and `censored` under no_log. */
   readonly result: Vars;

@@ -34,6 +34,7 @@ export async function gatherFacts(run: PlayRun, hosts: readonly string[]): Promi
     if (outcome.status !== 'ok') {
       failed.add(host);
       state.removed.add(host);
+      if (outcome.status === 'unreachable') run.unreachable.add(host);
     }
     state.events.emit({
       type: 'host_result',

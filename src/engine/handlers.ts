@@ -1,4 +1,4 @@
-import { type Block, type Task, taskTitle } from '../playbook/model.js';
+import { type Block, type Task, tasksIn, taskTitle } from '../playbook/model.js';
 import type { TaskContext } from './host-iterator.js';
 
 /** A handler with the role (and blocks) it was defined in. */
@@ -21,7 +21,7 @@ export class Handlers {
 
   constructor(blocks: readonly Block[]) {
     this.byBlock = blocks.map((block) =>
-      block.children.flatMap((node) => (node.kind === 'task' ? [{ task: node, context: { blocks: [block], role: block.role } }] : [])),
+      tasksIn(block.children).map((task) => ({ task, context: { blocks: [block], role: block.role } })),
     );
     this.entries = this.byBlock.flat();
   }

@@ -1,10 +1,12 @@
 import { selectHosts, unmatchedTerms } from '../inventory/patterns.js';
-import type { Play } from '../playbook/model.js';
+import type { Play, Task } from '../playbook/model.js';
 import { gatherFacts } from './gather-facts.js';
 import { Handlers } from './handlers.js';
-import { HostIterator } from './host-iterator.js';
+import { HostIterator, isMeta } from './host-iterator.js';
+import { runIncludeTasks } from './include-tasks.js';
 import { isInterrupted } from './interrupt.js';
 import { runLinear } from './linear-strategy.js';
+import { runMeta } from './meta-tasks.js';
 import type { RunState } from './run-state.js';
 import { type PlayRun, runTask } from './run-task.js';
 import { isSelected } from './tags.js';
@@ -33,12 +35,29 @@ export async function runPlay(play: Play, state: RunState): Promise<PlayEnd> {
   events.emit({ type: 'play_start', play_id: playId, name: play.name, pattern: play.hosts, hosts });
   if (matched.length === 0) events.emit({ type: 'no_hosts_matched', play_id: playId });
   if (hosts.length > 0) {
-    const run: PlayRun = { play, hosts: matched, playId, state, handlers: new Handlers(play.handlers) };
-    const iterator = new HostIterator(play, hosts, (task) => isSelected([...task.tags, ...play.tags], settings.tags, settings.skipTags));
+    const selected = (task: Task): boolean => isSelected([...task.tags, ...play.tags], settings.tags, settings.skipTags);
+    const iterator = new HostIterator(play, hosts, selected, play.forceHandlers ?? settings.forceHandlers ?? false);
+    const run: PlayRun = {
+      play,
+      hosts: matched,
+      playId,
+      state,
+      handlers: new Handlers(play.handlers),
+      unreachable: new Set(),
+      ended: new Set(),
+      rescuing: (host) => iterator.isRescuing(host),
+      endPlay: false,
+    };
+    const flush = (on: readonly string[]): Promise<Set<string>> => run.handlers.flush(on, (entry, targets) => runTask(run, entry.task, entry.context, targets, 'handler'));
     await runLinear(iterator, {
       gatherFacts: (on) => gatherFacts(run, on),
-      runTask: (step, on) => runTask(run, step.task, step.context, on, 'task'),
-      flushHandlers: (on) => run.handlers.flush(on, (entry, targets) => runTask(run, entry.task, entry.context, targets, 'handler')),
+      runTask: async (step, on) => {
+        if (isMeta(step.task)) return flush(runMeta(run, iterator, step.task, step.context, on));
+        if (step.task.include) return runIncludeTasks(run, iterator, step.task, step.context, on);
+        return runTask(run, step.task, step.context, on, 'task');
+      },
+      flushHandlers: flush,
+      unreachable: (host) => run.unreachable.has(host),
       stopped: isInterrupted,
     });
     if (hosts.every((h) => state.removed.has(h))) events.emit({ type: 'no_hosts_left', play_id: playId });

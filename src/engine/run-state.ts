@@ -17,6 +17,10 @@ export interface RunSettings {
   readonly becomePassword: string | undefined;
   /** The default `timeout:` of every task, in ms (0: none, as in Ansible). */
   readonly taskTimeoutMs: number;
+  /** -v count: debug's `verbosity:` is measured against it (0 when not given). */
+  readonly verbosity?: number;
+  /** --force-handlers: notified handlers run on hosts that failed after notifying them. */
+  readonly forceHandlers?: boolean;
 }
 
 /** What every play of a run shares. */

@@ -18,6 +18,14 @@ export interface PlayRun {
   readonly playId: string;
   readonly state: RunState;
   readonly handlers: Handlers;
+  /** Hosts unreachable in this play: out of it, not failed into a rescue. */
+  readonly unreachable: Set<string>;
+  /** Hosts that left the play without failing (meta: end_host): not in ansible_play_hosts. */
+  readonly ended: Set<string>;
+  /** Whether a failure of this host now would be rescued (it is in a block with a rescue). */
+  readonly rescuing: (host: string) => boolean;
+  /** meta: end_play ran: no further batch of the play runs either. */
+  endPlay: boolean;
 }
 
 /**
@@ -30,7 +38,7 @@ export async function runTask(run: PlayRun, task: Task, context: TaskContext, ho
   const { events, settings } = state;
   const taskId = state.newId('task');
   const failed = new Set<string>();
-  const playHosts = { all: run.hosts, active: run.hosts.filter((h) => !state.removed.has(h)) };
+  const playHosts = playHostsOf(run);
   const scope = { play, task, context, playHosts };
   // Every host's variables before the banner, as the linear strategy gets them (a vars_files
   // entry that cannot be read ends the run there).
@@ -50,6 +58,7 @@ export async function runTask(run: PlayRun, task: Task, context: TaskContext, ho
         vars,
         check: settings.check,
         diff: settings.diff,
+        verbosity: settings.verbosity ?? 0,
         templar: state.templar,
         become: (itemVars) => becomeFor(onHost, play, itemVars, state.templar, settings),
         timeoutMs: task.timeout !== undefined ? task.timeout * 1000 : settings.taskTimeoutMs,
@@ -64,11 +73,21 @@ export async function runTask(run: PlayRun, task: Task, context: TaskContext, ho
     // Killed by Ctrl-C: the run is ending, as ansible-playbook's does, without more results.
     if (isInterrupted()) return;
     record(run, host, onHost, outcome);
-    if ((outcome.status === 'failed' && !outcome.ignored) || outcome.status === 'unreachable') {
+    let rescued = false;
+    if (outcome.status === 'failed' && !outcome.ignored) {
       failed.add(host);
+      // As StrategyBase: a failure inside a block with a rescue is rescued (the host stays in
+      // the play, the rescue sees the failure); any other takes the host out of the play's hosts.
+      rescued = run.rescuing(host);
+      if (rescued) state.variables.setHostFacts(host, { ansible_failed_task: failedTask(onHost), ansible_failed_result: outcome.result });
+      else state.removed.add(host);
+    } else if (outcome.status === 'unreachable') {
+      failed.add(host);
+      run.unreachable.add(host);
       state.removed.add(host);
     }
-    events.emit(hostResultEvent({ task_id: taskId, play_id: playId, host }, onHost, outcome, performance.now() - started));
+    const event = hostResultEvent({ task_id: taskId, play_id: playId, host }, onHost, outcome, performance.now() - started);
+    events.emit(rescued ? { ...event, rescued } : event);
   });
   return failed;
 }
@@ -91,4 +110,14 @@ function record(run: PlayRun, host: string, task: Task, outcome: TaskOutcome): v
   if (task.register) variables.setHostFacts(host, { [task.register]: outcome.result });
   // Only a changed result notifies (a failed one does not, even when ignored).
   if (outcome.status === 'changed') run.handlers.notify(host, task.notify);
+}
+
+/** ansible_play_hosts_all and ansible_play_hosts: the hosts not failed nor ended in the play. */
+export function playHostsOf(run: PlayRun): { all: readonly string[]; active: readonly string[] } {
+  return { all: run.hosts, active: run.hosts.filter((h) => !run.state.removed.has(h) && !run.ended.has(h)) };
+}
+
+/** What a rescue sees of the task that failed (Ansible gives the task's serialized fields). */
+function failedTask(task: Task): Vars {
+  return { name: task.name ?? taskTitle(task), action: task.moduleAsWritten ?? task.module, args: task.args, tags: [...task.tags], when: task.when.map((c) => c.text) };
 }

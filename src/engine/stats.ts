@@ -19,7 +19,9 @@ export class Stats {
   /** A subscriber: a play's hosts appear in the recap even if no task ran; each result counts once. */
   observe(event: RunEvent): void {
     if (event.type === 'play_start') for (const host of event.hosts) this.touch(host);
-    else if (event.type === 'host_result') this.count(event.host, event.status, event.ignored, event.changed);
+    else if (event.type === 'host_result' && event.rescued && event.status === 'failed') this.of(event.host).rescued++;
+    else if (event.type === 'host_result' && event.included !== undefined && event.status === 'ok') this.of(event.host).ok += event.included;
+    else if (event.type === 'host_result' && !event.uncounted) this.count(event.host, event.status, event.ignored, event.changed);
   }
 
   touch(host: string): void {

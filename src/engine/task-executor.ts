@@ -5,6 +5,7 @@ import { evaluateCondition, ExpressionError } from '../expr/expression.js';
 import { positionOf } from '../config/yaml.js';
 import { getModule } from '../modules/registry.js';
 import { type ActionContext, type ActionModule, type LocalContext, ModuleFailure, type ModuleResult, type PlannerModule } from '../modules/types.js';
+import type { Plan } from '../modules/plan.js';
 import { validateArgs } from '../modules/validate-args.js';
 import { findFile } from '../playbook/find-file.js';
 import { type Condition, type Task, taskTitle } from '../playbook/model.js';
@@ -24,6 +25,8 @@ export interface TaskRun {
   readonly vars: Vars;
   readonly check: boolean;
   readonly diff: boolean;
+  /** The run's -v count. */
+  readonly verbosity?: number;
   readonly templar: Templar;
   /** become for these variables (a loop's item's: become_user may be a template of it). */
   readonly become: (vars: Vars) => Become | undefined;
@@ -190,8 +193,14 @@ async function runPlanner(module: PlannerModule, args: Vars, run: TaskRun, vars:
     ...(plan.msg ? { msg: plan.msg } : {}),
     ...(plan.result ? { data: plan.result } : {}),
     ...(plan.facts ? { facts: plan.facts } : {}),
-    ...(diff && changed && plan.diff?.length ? { diff: plan.diff } : {}),
+    ...shownDiff(plan, diff && changed, check),
   };
+}
+
+/** The plan's diff, or under --check what Ansible's check mode shows where it shows less. */
+function shownDiff(plan: Plan, shown: boolean, check: boolean): Pick<ModuleResult, 'diff'> {
+  const diff = check ? (plan.checkDiff ?? plan.diff) : plan.diff;
+  return shown && diff?.length ? { diff } : {};
 }
 
 /** An action: its facts (creates/removes), then it runs with the narrow context. */
@@ -203,6 +212,7 @@ async function runAction(module: ActionModule, args: Vars, run: TaskRun, vars: V
     vars,
     check: task.checkMode ?? run.check,
     diff: task.diff ?? run.diff,
+    verbosity: run.verbosity ?? 0,
     at: task.at,
     exec: async (script, options = {}) => {
       const r = await host.command(script, options);

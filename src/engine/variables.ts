@@ -69,6 +69,12 @@ export class Variables {
     this.views.delete(host);
   }
 
+  /** meta: clear_facts: the gathered facts go (set_fact and register stay, as Ansible's fact cache). */
+  clearFacts(host: string): void {
+    this.facts.delete(host);
+    this.views.delete(host);
+  }
+
   /** set_fact and register: they outrank everything but role parameters and extra vars, for the rest of the run. */
   setHostFacts(host: string, values: Vars): void {
     this.hostFacts.set(host, { ...this.hostFacts.get(host), ...values });

@@ -1,7 +1,7 @@
 import { ConfigError, type SourcePosition } from '../errors.js';
 import type { Vars } from '../util/data.js';
 import { shlexSplit } from '../util/shlex.js';
-import { literalEval } from './python-literal.js';
+import { literalEval } from '../util/python-literal.js';
 import { checkConnectionVars } from './connection-vars.js';
 import type { Inventory } from './model.js';
 import { expandHostRange } from './ranges.js';

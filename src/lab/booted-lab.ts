@@ -10,6 +10,7 @@ import { readHostRun } from './host-run.js';
 import type { LabHostPlan, LabPlan } from './plan.js';
 import { isRunning, type ProcessRef } from './process-identity.js';
 import { labPaths } from './state.js';
+import { publishWeaveStandin } from './weave-standin.js';
 import { readSupervisorInfo } from './supervisor-process.js';
 
 /** Where the busybox image's tar is, in the web root (served at /files/images/busybox.tar). */
@@ -18,7 +19,7 @@ export const BUSYBOX_TAR = 'images/busybox.tar';
 /**
  * What a lab with booted hosts has beside them: its cgroup subtree, the controller's own home,
  * the apt repository (seeded with the machine's lab packages) and the web root with the busybox
- * image's tar.
+ * image's tar and the stand-in `weave` script.
  */
 export async function prepareBootedLab(labDir: string, plan: LabPlan): Promise<void> {
   const paths = labPaths(labDir);
@@ -28,6 +29,7 @@ export async function prepareBootedLab(labDir: string, plan: LabPlan): Promise<v
   const seed = debsIn(process.env['PROVISION_LAB_DEBS'] ?? DEFAULT_DEBS_DIR);
   await (seed.length > 0 ? addToRepository(paths.repo, seed) : buildRepositoryIndex(paths.repo));
   await buildBusyboxImageTar(join(paths.www, BUSYBOX_TAR));
+  publishWeaveStandin(paths.www);
 }
 
 /** How a booted host ended its boot: systemd's verdict, and the failed units when degraded. */

@@ -28,7 +28,7 @@ export const blockinfileModule = defineModule({
     checkValidate(args, 'blockinfile', context.at);
     checkRegexes(args, ['insertafter', 'insertbefore'], context.at);
   },
-  facts: (args) => textEditFacts(args),
+  facts: (args, _local, context) => textEditFacts(args, context.diff),
   plan: (args, facts) =>
     withValidateAndBackup(planTextEdit(
       args,

@@ -1,5 +1,7 @@
 import { evaluate, evaluateCondition, ExpressionError, parseExpression } from '../expr/expression.js';
 import { positionOf } from '../config/yaml.js';
+import { literalEval } from '../util/python-literal.js';
+import { templateText } from '../util/python-values.js';
 import { defineAction } from './define.js';
 
 /** Modules that run on the controller alone: no round trip to the host, nothing to plan. */
@@ -21,10 +23,12 @@ export const debugModule = defineAction({
     if (typeof args['var'] === 'string') parseExpression(args['var'], positionOf(args, 'var') ?? context.at);
   },
   async run(ctx, args) {
+    // As Ansible's debug action: above the run's -v level, the task is skipped.
+    if (args.verbosity > ctx.verbosity) return { changed: false, skipped: true, data: { skipped_reason: 'Verbosity threshold not met.' } };
     if (typeof args.var === 'string') {
       let value: unknown;
       try {
-        value = evaluate(parseExpression(args.var), ctx.vars);
+        value = templated(args.var, evaluate(parseExpression(args.var), ctx.vars));
       } catch (err) {
         if (!(err instanceof ExpressionError)) throw err;
         value = 'VARIABLE IS NOT DEFINED!';
@@ -34,6 +38,22 @@ export const debugModule = defineAction({
     return { changed: false, msg: args.msg === undefined ? 'Hello world!' : (args.msg as string), data: { msg: args.msg ?? 'Hello world!' } };
   },
 });
+
+/**
+ * debug's var as Ansible's templar gives it back ("{{ var }}", ansible_eval_concat): a plain
+ * name's number, boolean or null as it is; anything else written as text (null as nothing), and that text read back as
+ * a Python literal when it looks like a list, a mapping or a boolean. So an expression's number
+ * is text (`r.rc` shows "0"), a list stays a list.
+ */
+function templated(expression: string, value: unknown): unknown {
+  // Templar.template's shortcut for one variable: numbers and booleans as they are, None as None.
+  if (/^\s*\w+\s*$/.test(expression) && (typeof value === 'number' || typeof value === 'boolean' || value === null)) return value;
+  const text = templateText(value);
+  if (!(text.startsWith('{') || text.startsWith('[') || text === 'True' || text === 'False')) return text;
+  // Lists, mappings and booleans come back as they were; only text that looks like one changes.
+  if (typeof value !== 'string') return value;
+  return literalEval(text)?.value ?? text;
+}
 
 export const setFactModule = defineAction({
   name: 'set_fact',

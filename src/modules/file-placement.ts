@@ -2,7 +2,9 @@ import { createHash } from 'node:crypto';
 import { dirname } from 'node:path';
 import type { Vars } from '../util/data.js';
 import { attributeChanges, hasChanges, setAttributes, wantedAttributes, wantsAttributes } from './file-attributes.js';
+import { addAttributeDiff, ansibleState, diffEntries, stateDiff } from './file-diff.js';
 import { type FileState, fileFact } from './facts/file.js';
+import { type Ids, idsFact } from './facts/ids.js';
 import type { Change, FileDiff, Plan } from './plan.js';
 import { failure, noChange } from './plan.js';
 
@@ -39,8 +41,12 @@ function destFile(args: PlacementArgs, input: Placement): string {
  * directory) with its checksum, never its bytes; the bytes only for --diff.
  */
 export function placementFacts(args: PlacementArgs, input: Placement, diff: boolean) {
-  const options = { checksum: true, content: diff, attributes: wantsAttributes(wantedAttributes(args)), follow: args.follow, ancestor: true, child: input.sourceName };
-  return { dest: fileFact(destFile(args, input), options) };
+  const want = wantedAttributes(args);
+  const options = { checksum: true, content: diff, attributes: wantsAttributes(want) || diff, follow: args.follow, ancestor: true, child: input.sourceName };
+  return {
+    dest: fileFact(destFile(args, input), options),
+    ids: diff && (want.owner !== undefined || want.group !== undefined) ? idsFact(want.owner, want.group) : undefined,
+  };
 }
 
 /** The file a placement replaces: dest, or the entry inside a dest that is a directory, through a link with follow. */
@@ -51,7 +57,7 @@ export function placedFile(dest: FileState): FileState | undefined {
 const CONTENT_INTO_DIRECTORY = 'can not use content with a dir as dest';
 
 /** Ansible's copy (action plugin and module): what placing the bytes at dest would change. */
-export function planPlacement(args: PlacementArgs, facts: { readonly dest: FileState }, input: Placement): Plan {
+export function planPlacement(args: PlacementArgs, facts: { readonly dest: FileState; readonly ids?: Ids | undefined }, input: Placement): Plan {
   if (input.fromContent && args.dest.endsWith('/')) return failure(CONTENT_INTO_DIRECTORY);
   let target = facts.dest;
   if (target.type === 'directory') {
@@ -63,8 +69,10 @@ export function planPlacement(args: PlacementArgs, facts: { readonly dest: FileS
   if (target.type !== 'absent' && !args.force) return noChange(result, 'file already exists');
   const want = wantedAttributes(args);
   if (target.type === 'file' && target.sha1 === input.sha1) {
+    // Ansible's copy runs the file module here (state=file): its diff is the attributes'.
     const attrs = wantsAttributes(want) ? attributeChanges(target, want) : {};
-    return { changes: hasChanges(attrs) ? [setAttributes(target.path, attrs)] : [], result };
+    const diff = diffEntries(addAttributeDiff(stateDiff(target.path, ansibleState(target), 'file'), target, attrs, facts.ids));
+    return { changes: hasChanges(attrs) ? [setAttributes(target.path, attrs)] : [], result, diff };
   }
   const diff: FileDiff[] = target.content !== undefined || target.type === 'absent' ? [{ path: target.path, before: target.content ?? '', after: input.content.toString('utf8') }] : [];
   const changes: Change[] = [];

@@ -3,8 +3,11 @@ import { attributeCommands } from '../connection/file-transfer.js';
 import { shellQuote } from '../util/shlex.js';
 import { defineModule } from './define.js';
 import { resolveMode } from './file-mode.js';
-import { attributeChanges, hasChanges, setAttributes, type WantedAttributes, wantedAttributes, wantsAttributes } from './file-attributes.js';
+import { type AttributeChanges, attributeChanges, hasChanges, setAttributes, type WantedAttributes, wantedAttributes, wantsAttributes } from './file-attributes.js';
+import { addAttributeDiff, ansibleState, diffEntries, madeBy, type StateDiff, stateDiff } from './file-diff.js';
 import { existsFollowing, type FileState, fileFact } from './facts/file.js';
+import { type Ids, idsFact } from './facts/ids.js';
+import { type TreeListing, treeFact } from './facts/tree.js';
 import { type Change, failure, noChange, type Plan } from './plan.js';
 import { FILE_ATTRIBUTE_ARGS, UNIMPLEMENTED_FILE_ARGS } from './schema.js';
 
@@ -31,15 +34,19 @@ export const fileModule = defineModule({
     },
     notImplemented: ['recurse', 'modification_time', 'modification_time_format', 'access_time', 'access_time_format', ...UNIMPLEMENTED_FILE_ARGS],
   },
-  facts(args) {
-    const attributes = wantsAttributes(wantedAttributes(args));
+  facts(args, _local, context) {
+    const want = wantedAttributes(args);
+    const attributes = wantsAttributes(want);
     // Where a link's src is looked up matters only for links: other states read one path.
     const link = args.state === 'link';
     const src = args.src ?? '';
     return {
-      path: fileFact(args.path, { attributes, follow: args.follow, entries: link, ancestor: args.state === 'directory' }),
+      // --diff shows the state as Ansible's get_state names it (a file with more links is "hard").
+      path: fileFact(args.path, { attributes: attributes || context.diff, follow: args.follow, entries: link, ancestor: args.state === 'directory' }),
       srcBeside: link ? fileFact(linkSource(args.path, src, false), { attributes, follow: true }) : undefined,
       srcInside: link ? fileFact(linkSource(args.path, src, true), { attributes, follow: true }) : undefined,
+      ids: context.diff && (want.owner !== undefined || want.group !== undefined) ? idsFact(want.owner, want.group) : undefined,
+      tree: context.diff && args.state === 'absent' ? treeFact(args.path) : undefined,
     };
   },
   plan(args, facts): Plan {
@@ -51,45 +58,61 @@ export const fileModule = defineModule({
     const followed = args.follow && current.type === 'link' && current.resolved ? current.resolved : current;
     switch (state) {
       case 'absent':
-        return planAbsent(current);
+        return planAbsent(current, facts.tree);
       case 'file':
         if (followed.type !== 'file' && followed.type !== 'other') return failure(`file (${followed.path}) is ${followed.type}, cannot continue`, { path: followed.path, state: followed.type });
-        return attributesOnly(followed, want, { path: followed.path, state: 'file' });
+        return attributesOnly(followed, want, { path: followed.path, state: 'file' }, stateDiff(followed.path, ansibleState(followed), 'file'), facts.ids);
       case 'touch':
-        return planTouch(current, want);
+        return planTouch(current, followed, want, facts.ids);
       case 'directory':
-        return planDirectory(followed, want);
+        return planDirectory(followed, want, facts.ids);
       case 'link':
         return planLink(args, facts, want);
     }
   },
 });
 
-function attributesOnly(current: FileState, want: WantedAttributes, result: Record<string, unknown>): Plan {
+function attributesOnly(current: FileState, want: WantedAttributes, result: Record<string, unknown>, diff: StateDiff, ids: Ids | undefined): Plan {
   const attrs = wantsAttributes(want) ? attributeChanges(current, want) : {};
-  return { changes: hasChanges(attrs) ? [setAttributes(current.path, attrs)] : [], result };
+  return { changes: hasChanges(attrs) ? [setAttributes(current.path, attrs)] : [], result, diff: diffEntries(addAttributeDiff(diff, current, attrs, ids)) };
 }
 
-function planAbsent(current: FileState): Plan {
+function planAbsent(current: FileState, tree: TreeListing | undefined): Plan {
   const result = { path: current.path, state: 'absent' };
   if (current.type === 'absent') return noChange(result);
+  const diff = stateDiff(current.path, ansibleState(current), 'absent');
+  // Ansible lists what a removed directory held (os.walk order).
+  if (current.type === 'directory' && tree) diff.before['path_content'] = { directories: [...tree.directories], files: [...tree.files] };
   const rm = current.type === 'directory' ? 'rm -rf' : 'rm -f';
-  return { changes: [{ kind: 'script', what: `remove ${current.type} ${current.path}`, script: `${rm} -- ${shellQuote(current.path)}` }], result };
+  return { changes: [{ kind: 'script', what: `remove ${current.type} ${current.path}`, script: `${rm} -- ${shellQuote(current.path)}` }], result, diff: diffEntries(diff) };
 }
 
-/** Ansible's touch always reports a change (it sets the times to now). */
-function planTouch(current: FileState, want: WantedAttributes): Plan {
+/**
+ * Ansible's touch always reports a change (it sets the times to now). Its check mode returns
+ * before any diff for a path that does not exist yet.
+ */
+function planTouch(current: FileState, followed: FileState, want: WantedAttributes, ids: Ids | undefined): Plan {
   const q = shellQuote(current.path);
-  const base = current.type === 'absent' ? { type: 'file' as const, mode: 0o644 } : current;
-  const attrs = wantsAttributes(want) ? attributeChanges(base, want) : {};
+  const base = current.type === 'absent' ? madeBy(ids, 0o644) : followed;
+  const attrs = wantsAttributes(want) ? attributeChanges(current.type === 'absent' ? { type: 'file', mode: 0o644 } : followed, want) : {};
   const script = [`touch -- ${q}`, ...attributeCommands(q, attrs)].join('\n');
-  return { changes: [{ kind: 'script', what: `${current.type === 'absent' ? 'create' : 'touch'} ${current.path}`, script }], result: { dest: current.path } };
+  const diff = diffEntries(addAttributeDiff(stateDiff(current.path, ansibleState(current), 'touch'), base, attrs, ids));
+  return {
+    changes: [{ kind: 'script', what: `${current.type === 'absent' ? 'create' : 'touch'} ${current.path}`, script }],
+    result: { dest: current.path },
+    diff,
+    ...(current.type === 'absent' ? { checkDiff: [] } : {}),
+  };
 }
 
-/** mkdir for the path and every missing parent, each given the task's mode and owner (as Ansible does). */
-function planDirectory(current: FileState, want: WantedAttributes): Plan {
+/**
+ * mkdir for the path and every missing parent, each given the task's mode and owner (as Ansible
+ * does). Ansible's check mode shows only the state for a directory it would make.
+ */
+function planDirectory(current: FileState, want: WantedAttributes, ids: Ids | undefined): Plan {
   const result = { path: current.path, state: 'directory' };
-  if (current.type === 'directory') return attributesOnly(current, want, result);
+  const diff = stateDiff(current.path, ansibleState(current), 'directory');
+  if (current.type === 'directory') return attributesOnly(current, want, result, diff, ids);
   if (current.type !== 'absent') return failure(`${current.path} already exists as a ${current.type === 'other' ? 'file' : current.type}`, { path: current.path });
   const levels = current.ancestor?.levels ?? 1;
   const missing: string[] = [];
@@ -98,7 +121,7 @@ function planDirectory(current: FileState, want: WantedAttributes): Plan {
     missing.unshift(dir);
     dir = posix.dirname(dir);
   }
-  const attrs = wantsAttributes(want) ? attributeChanges({ type: 'directory' }, want) : {};
+  const attrs: AttributeChanges = wantsAttributes(want) ? attributeChanges({ type: 'directory' }, want) : {};
   // A new directory's mode comes from the umask: set the wanted one whatever the default was.
   if (want.mode !== undefined) attrs.mode = resolveMode(want.mode, 0o755, true);
   const changes: Change[] = missing.map((d) => ({
@@ -106,10 +129,13 @@ function planDirectory(current: FileState, want: WantedAttributes): Plan {
     what: `create directory ${d}`,
     script: [`mkdir -- ${shellQuote(d)}`, ...attributeCommands(shellQuote(d), attrs)].join('\n'),
   }));
-  return { changes, result };
+  const checkDiff = diffEntries(stateDiff(current.path, 'absent', 'directory'));
+  return { changes, result, diff: diffEntries(addAttributeDiff(diff, madeBy(ids, 0o755), attrs, ids)), checkDiff };
 }
 
-function planLink(args: { path: string; src?: string | undefined; force: boolean; follow: boolean }, facts: { path: FileState; srcBeside?: FileState | undefined; srcInside?: FileState | undefined }, want: WantedAttributes): Plan {
+type LinkFacts = { path: FileState; srcBeside?: FileState | undefined; srcInside?: FileState | undefined; ids?: Ids | undefined };
+
+function planLink(args: { path: string; src?: string | undefined; force: boolean; follow: boolean }, facts: LinkFacts, want: WantedAttributes): Plan {
   const current = facts.path;
   const prev = current.type === 'other' ? 'file' : current.type;
   const path = args.path;
@@ -128,13 +154,15 @@ function planLink(args: { path: string; src?: string | undefined; force: boolean
   } else if (prev === 'file' && !args.force) {
     return failure(`refusing to convert from file to symlink for ${path}`, { path });
   }
+  const diff = (): StateDiff => stateDiff(path, ansibleState(current), 'link');
   if (src === undefined) {
     if (prev !== 'link') return failure('src is required for creating new symlinks');
-    return linkAttributes(current.resolved, want, [], { dest: path, src: current.linkTarget });
+    return linkAttributes(current.resolved, want, [], { dest: path, src: current.linkTarget }, diff(), facts.ids);
   }
   const result = { dest: path, src };
   const changes: Change[] = [];
   const q = shellQuote(path);
+  const real = diff();
   if (prev === 'absent') {
     changes.push({ kind: 'script', what: `link ${path} -> ${src}`, script: `ln -s -- ${shellQuote(src)} ${q}` });
   } else if (prev !== 'link' || current.linkTarget !== src) {
@@ -142,13 +170,23 @@ function planLink(args: { path: string; src?: string | undefined; force: boolean
     const tmp = shellQuote(`${posix.dirname(path)}/.provision-link-${posix.basename(path)}`);
     const script = [...(prev === 'directory' ? [`rmdir -- ${q}`] : []), `rm -f -- ${tmp}`, `ln -s -- ${shellQuote(src)} ${tmp}`, `mv -T -f -- ${tmp} ${q}`].join('\n');
     changes.push({ kind: 'script', what: `link ${path} -> ${src} (was ${prev === 'link' ? `-> ${current.linkTarget ?? '?'}` : `a ${prev}`})`, script });
+    if (prev === 'link') {
+      real.before['src'] = current.linkTarget;
+      real.after['src'] = src;
+    }
   }
   // Attributes go to what the link points at, when it exists (Ansible warns and skips otherwise).
-  return linkAttributes(existsFollowing(source) ? (source.type === 'link' ? source.resolved : source) : undefined, want, changes, result);
+  const plan = linkAttributes(existsFollowing(source) ? (source.type === 'link' ? source.resolved : source) : undefined, want, changes, result, real, facts.ids);
+  // Check mode makes no link: Ansible's diff there has the attributes of what is at the path now.
+  const check = stateDiff(path, ansibleState(current), 'link');
+  if (prev === 'link' && current.linkTarget !== src) Object.assign(check, { before: { ...check.before, src: current.linkTarget }, after: { ...check.after, src } });
+  const now = current.type === 'link' ? current.resolved : current;
+  if (now && existsFollowing(current) && wantsAttributes(want)) addAttributeDiff(check, now, attributeChanges(now, want), facts.ids);
+  return { ...plan, checkDiff: diffEntries(check) };
 }
 
-function linkAttributes(target: FileState | undefined, want: WantedAttributes, changes: Change[], result: Record<string, unknown>): Plan {
-  if (!target || target.type === 'absent' || !wantsAttributes(want)) return { changes, result };
+function linkAttributes(target: FileState | undefined, want: WantedAttributes, changes: Change[], result: Record<string, unknown>, diff: StateDiff, ids: Ids | undefined): Plan {
+  if (!target || target.type === 'absent' || !wantsAttributes(want)) return { changes, result, diff: diffEntries(diff) };
   const attrs = attributeChanges(target, want);
-  return { changes: hasChanges(attrs) ? [...changes, setAttributes(target.path, attrs)] : changes, result };
+  return { changes: hasChanges(attrs) ? [...changes, setAttributes(target.path, attrs)] : changes, result, diff: diffEntries(addAttributeDiff(diff, target, attrs, ids)) };
 }

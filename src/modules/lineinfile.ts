@@ -35,7 +35,7 @@ export const lineinfileModule = defineModule({
     }
     if (args['backrefs'] === true && args['regexp'] === undefined) throw new ConfigError('lineinfile: regexp is required with backrefs=true', context.at);
   },
-  facts: (args) => textEditFacts(args),
+  facts: (args, _local, context) => textEditFacts(args, context.diff),
   plan: (args, facts) =>
     withValidateAndBackup(planTextEdit(
       args,

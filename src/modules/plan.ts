@@ -37,10 +37,17 @@ export interface FailOnApply {
   readonly msg: string;
 }
 
+/**
+ * One entry of a task's diff: a file's text before and after, or, as Ansible's file module and
+ * set_*_if_different report them, a mapping of the path's state and attributes (path, state,
+ * src, owner and group as numeric ids, mode as "0644") before and after.
+ */
+export type DiffSide = string | Readonly<Record<string, unknown>>;
+
 export interface FileDiff {
   readonly path: string;
-  readonly before: string;
-  readonly after: string;
+  readonly before: DiffSide;
+  readonly after: DiffSide;
 }
 
 export interface Plan {
@@ -49,6 +56,11 @@ export interface Plan {
   readonly failed?: string;
   readonly msg?: string;
   readonly diff?: readonly FileDiff[];
+  /**
+   * What check mode shows instead, where Ansible's module shows less there: it returns before
+   * setting the attributes of a path it would have made (a directory, a touched or created file).
+   */
+  readonly checkDiff?: readonly FileDiff[];
   /** Fields of the registered result (dest, path, state, checksum, …). */
   readonly result?: Vars;
   /** Variables the module sets for the host, as a module's ansible_facts do (hostname's ansible_hostname). */

@@ -29,7 +29,7 @@ function moduleSection(module: Module): string[] {
   const { schema } = module;
   const kind =
     module.kind === 'planner'
-      ? 'A planner: it reads the host\'s state in one round trip and returns the changes it would make. Check mode: reports exactly the changes a real run makes, and makes none; --diff shows the file content before and after.'
+      ? 'A planner: it reads the host\'s state in one round trip and returns the changes it would make. Check mode: reports exactly the changes a real run makes, and makes none; --diff shows the file content, state and attributes before and after, as Ansible\'s module does (under --check what Ansible\'s check mode shows).'
       : `An action: it learns its result by running${module.controllerOnly ? ' (on the controller: no connection)' : ''}. Check mode: ${module.checkMode}`;
   const lines = ['', `## ${module.name}`, '', module.description, '', kind, ''];
   const rows = Object.entries(schema.args).filter(([name]) => name !== '_raw_params');

@@ -1,19 +1,28 @@
+import { aptModule } from './apt.js';
 import { blockinfileModule } from './blockinfile.js';
 import { commandModule, rawModule, shellModule } from './command.js';
 import { assertModule, debugModule, failModule, setFactModule } from './controller.js';
 import { copyModule } from './copy.js';
 import { fileModule } from './file.js';
+import { getUrlModule } from './get-url.js';
 import { lineinfileModule } from './lineinfile.js';
+import { packageModule } from './package.js';
+import { serviceModule } from './service.js';
 import { statModule } from './stat.js';
+import { systemdModule } from './systemd.js';
 import { templateModule } from './template.js';
 import type { Module } from './types.js';
-import { SYSTEM_MODULES_B } from './system-modules-b.js';
+import { POSIX_MODULES, SYSTEM_MODULES_B } from './system-modules-b.js';
+import { weaveModule } from './weave.js';
 
 /** Every module, in the order of the reference. The playbook parser reads this; modules never read the parser. */
 const ALL: readonly Module[] = [
   commandModule, shellModule, rawModule, copyModule, templateModule, fileModule, lineinfileModule,
   blockinfileModule, statModule, debugModule, setFactModule, assertModule, failModule,
+  // System modules (issue 10).
+  aptModule, packageModule, serviceModule, systemdModule, getUrlModule,
   ...SYSTEM_MODULES_B,
+  weaveModule,
 ];
 
 export const modules: ReadonlyMap<string, Module> = new Map(ALL.map((m) => [m.name, m]));
@@ -23,6 +32,7 @@ export const QUALIFIED_PREFIXES = ['ansible.builtin.', 'ansible.legacy.'] as con
 
 /** A module's own name from the name a task uses (`copy`, `ansible.builtin.copy`); undefined if unknown. */
 export function resolveModuleName(name: string): string | undefined {
+  if (name.startsWith('ansible.posix.')) return POSIX_MODULES.find((m) => `ansible.posix.${m}` === name);
   const prefix = QUALIFIED_PREFIXES.find((p) => name.startsWith(p));
   const bare = prefix ? name.slice(prefix.length) : name;
   return modules.has(bare) ? bare : undefined;

@@ -2,7 +2,9 @@ import { ConfigError, type SourcePosition } from '../errors.js';
 import { hasTemplate } from '../template/templar.js';
 import type { Vars } from '../util/data.js';
 import { attributeChanges, hasChanges, setAttributes, wantedAttributes, wantsAttributes } from './file-attributes.js';
+import { addAttributeDiff, attributesOnlyDiff, diffEntries, madeBy } from './file-diff.js';
 import { type FileState, fileFact } from './facts/file.js';
+import { type Ids, idsFact } from './facts/ids.js';
 import type { EditResult } from './line-edit.js';
 import { type Change, failure, noChange, type Plan } from './plan.js';
 import { pythonRegex } from './python-regex.js';
@@ -17,8 +19,12 @@ export interface TextEditArgs {
 }
 
 /** The file's text, through a link to its target (Ansible edits the real path). */
-export function textEditFacts(args: TextEditArgs) {
-  return { file: fileFact(args.path, { content: true, follow: true, attributes: wantsAttributes(wantedAttributes(args)) }) };
+export function textEditFacts(args: TextEditArgs, diff: boolean) {
+  const want = wantedAttributes(args);
+  return {
+    file: fileFact(args.path, { content: true, follow: true, attributes: wantsAttributes(want) }),
+    ids: diff && (want.owner !== undefined || want.group !== undefined) ? idsFact(want.owner, want.group) : undefined,
+  };
 }
 
 /** The file an edit writes: through a link, its target. */
@@ -42,7 +48,7 @@ const ATTRIBUTES_CHANGED = 'ownership, perms or SE linux context changed';
  * fails, the new text is written atomically (making the parents with create=yes), and mode or
  * owner changes are added to the message as Ansible's check_file_attrs does.
  */
-export function planTextEdit(args: TextEditArgs, facts: { readonly file: FileState }, edit: (content: string | undefined) => EditResult, messages: TextEditMessages): Plan {
+export function planTextEdit(args: TextEditArgs, facts: { readonly file: FileState; readonly ids?: Ids | undefined }, edit: (content: string | undefined) => EditResult, messages: TextEditMessages): Plan {
   const target = facts.file.type === 'link' && facts.file.resolved ? facts.file.resolved : facts.file;
   if (target.type === 'directory') return failure(`Path ${args.path} is a directory !`, { rc: 256 });
   const want = wantedAttributes(args);
@@ -65,8 +71,11 @@ export function planTextEdit(args: TextEditArgs, facts: { readonly file: FileSta
     changes.push(setAttributes(target.path, attrs));
     msg = ATTRIBUTES_CHANGED;
   }
-  const diff = edited.changed ? [{ path: target.path, before: target.content ?? '', after: edited.content }] : [];
-  return { changes, msg, diff, result };
+  // Ansible's diff list: the content, then the attributes (check_file_attrs), which its check
+  // mode leaves out for a file that does not exist yet.
+  const content = edited.changed ? { path: target.path, before: target.content ?? '', after: edited.content } : undefined;
+  const attributes = addAttributeDiff(attributesOnlyDiff(target.path), exists ? target : madeBy(facts.ids, 0o644), attrs, facts.ids);
+  return { changes, msg, diff: diffEntries(content, attributes), ...(exists ? {} : { checkDiff: diffEntries(content) }), result };
 }
 
 /** Regular expressions are compiled before any connection (templated ones when rendered). */

@@ -21,12 +21,12 @@ export function isUnsupportedLoop(key: string): boolean {
 /** Play keywords ansible-core 2.14 has (Play.fattributes) that this engine does not run yet. */
 export const UNSUPPORTED_PLAY_KEYWORDS = new Set([
   'any_errors_fatal', 'become_exe', 'become_flags', 'become_method', 'check_mode', 'collections', 'debugger', 'diff',
-  'environment', 'fact_path', 'force_handlers', 'gather_subset', 'gather_timeout', 'ignore_errors', 'ignore_unreachable',
+  'environment', 'fact_path', 'gather_subset', 'gather_timeout', 'ignore_errors', 'ignore_unreachable',
   'max_fail_percentage', 'module_defaults', 'no_log', 'order', 'port', 'run_once', 'serial', 'strategy', 'throttle',
   'timeout', 'vars_prompt',
 ]);
 
 export const PLAY_KEYWORDS = new Set([
   'name', 'hosts', 'vars', 'vars_files', 'tasks', 'pre_tasks', 'post_tasks', 'handlers', 'roles', 'gather_facts',
-  'become', 'become_user', 'sudo', 'sudo_user', 'remote_user', 'user', 'tags', 'connection',
+  'become', 'become_user', 'sudo', 'sudo_user', 'remote_user', 'user', 'tags', 'connection', 'force_handlers',
 ]);

@@ -7,9 +7,10 @@ import { checkPath } from '../util/path-check.js';
 import { kindOf } from '../util/safe-fs.js';
 import { type KeywordTemplates, readFlag, readText } from './keyword-values.js';
 import { PLAY_KEYWORDS, UNSUPPORTED_PLAY_KEYWORDS } from './keywords.js';
-import type { Block, FlushHandlers, Play, Playbook, PlayNode, RoleRun, Task } from './model.js';
+import type { Block, FlushHandlers, Play, Playbook, PlayNode, RoleRun } from './model.js';
 import { readRoles } from './roles.js';
-import { type ModuleCatalog, parseTask, stringList } from './task-parse.js';
+import { parseTaskList } from './task-list.js';
+import { type ModuleCatalog, stringList } from './task-parse.js';
 import { readPlayVarsFiles } from './vars-files.js';
 
 /** Reads playbooks (and what they import) into plays, checking their shape as it goes. */
@@ -71,18 +72,15 @@ function readPlay(raw: unknown, at: SourcePosition, file: string, catalog: Modul
   const hosts = hostsPattern(raw['hosts'], at, keyAt('hosts'));
   const baseDir = dirname(file);
   const playDirs = [baseDir, projectDir];
-  const tasksOf = (key: string, dirs: readonly string[], role?: string): Task[] => {
-    const list = raw[key];
-    if (list === undefined || list === null) return [];
-    if (!Array.isArray(list)) throw new ConfigError(`"${key}" must be a list of tasks`, keyAt(key));
-    return list.map((t, i) => parseTask(t, positionOf(list, i) ?? keyAt(key), catalog, { searchDirs: dirs, role }));
-  };
+  const tasksOf = (key: string, dirs: readonly string[]): PlayNode[] => parseTaskList(raw[key], keyAt(key), `"${key}"`, catalog, { searchDirs: dirs, role: undefined });
   const roles = readRoles(raw['roles'], keyAt('roles'), { baseDir, projectDir, catalog });
   const vars = raw['vars'] ?? {};
   if (!isPlainObject(vars)) throw new ConfigError('play "vars" must be a mapping', keyAt('vars'));
   const varsFiles = readPlayVarsFiles(raw['vars_files'], keyAt('vars_files'), baseDir);
   const gather = raw['gather_facts'] === undefined ? true : toBoolean(raw['gather_facts']);
   if (gather === undefined) throw new ConfigError('"gather_facts" must be a boolean', keyAt('gather_facts'));
+  const forceHandlers = raw['force_handlers'] === undefined ? undefined : toBoolean(raw['force_handlers']);
+  if (raw['force_handlers'] !== undefined && forceHandlers === undefined) throw new ConfigError('"force_handlers" must be a boolean', keyAt('force_handlers'));
   const templated: KeywordTemplates = {};
   const become = readFlag(raw, 'become', keyAt, templated, 'become') ?? readFlag(raw, 'sudo', keyAt, templated, 'become');
   const becomeUser = readText(raw, 'become_user', keyAt, templated, 'become_user') ?? readText(raw, 'sudo_user', keyAt, templated, 'become_user');
@@ -93,7 +91,7 @@ function readPlay(raw: unknown, at: SourcePosition, file: string, catalog: Modul
     throw new ConfigError(`play keyword "connection: ${connection}" is not supported yet: set ansible_connection in the inventory, or pass -c`, keyAt('connection'));
   }
   // As Play.compile(): handlers notified in a section run when it ends.
-  const flush: FlushHandlers = { kind: 'flush_handlers' };
+  const flush = (): FlushHandlers => ({ kind: 'flush_handlers' });
   const block = (children: readonly PlayNode[], role?: RoleRun): Block => ({ kind: 'block', children, vars: {}, role });
   return {
     name: optionalScalar(raw, 'name', keyAt) ?? hosts,
@@ -106,15 +104,16 @@ function readPlay(raw: unknown, at: SourcePosition, file: string, catalog: Modul
     roles: roles.map((r) => r.run),
     blocks: [
       block(tasksOf('pre_tasks', playDirs)),
-      flush,
+      flush(),
       ...roles.map((r) => block(r.tasks, r.run)),
       block(tasksOf('tasks', playDirs)),
-      flush,
+      flush(),
       block(tasksOf('post_tasks', playDirs)),
-      flush,
+      flush(),
     ],
     handlers: [...roles.map((r) => block(r.handlers, r.run)), block(tasksOf('handlers', playDirs))],
     gatherFacts: gather,
+    ...(forceHandlers !== undefined ? { forceHandlers } : {}),
     become,
     becomeUser,
     remoteUser,

@@ -45,6 +45,20 @@ export interface Task {
   readonly role: string | undefined;
   /** Keywords written as templates (their fields above stay unset until the task runs on a host). */
   readonly templated: KeywordTemplates;
+  /** include_tasks (module "include_tasks"): what it includes, read when it runs on a host. */
+  readonly include?: IncludeSpec;
+}
+
+/** What an include_tasks task includes. */
+export interface IncludeSpec {
+  /** The file as written (may be a template, rendered per host and loop item). */
+  readonly file: string;
+  /** Where a relative file is looked for, in order. */
+  readonly dirs: readonly string[];
+  /** The file's tasks, read and checked at load when its name is no template. */
+  readonly nodes?: readonly PlayNode[];
+  /** Reads and parses a file of tasks (for a templated name, when it runs). */
+  readonly load: (path: string) => readonly PlayNode[];
 }
 
 /** One run of a role in a play (a role runs again with other parameters), as its variables see it. */
@@ -64,14 +78,25 @@ export interface RoleRun {
   readonly parents: readonly RoleRun[];
 }
 
-/** Tasks that run together: a section of a play, a role's tasks; later, `block:`. */
+/**
+ * Tasks that run together: a section of a play, a role's tasks, a `block:`. When a task of
+ * `children` fails on a host, the host goes on with `rescue`, then `always` (Ansible's Block).
+ */
 export interface Block {
   readonly kind: 'block';
   readonly children: readonly PlayNode[];
+  readonly rescue?: readonly PlayNode[];
+  readonly always?: readonly PlayNode[];
   readonly vars: Vars;
   /** The role whose tasks these are. */
   readonly role: RoleRun | undefined;
+  /** A `block:` as written (sections of a play and roles have none). */
+  readonly at?: SourcePosition;
 }
+
+/** `meta:` actions the engine runs (ansible-core 2.14's, less reset_connection and clear_host_errors). */
+export const META_ACTIONS = ['flush_handlers', 'noop', 'end_play', 'end_host', 'end_batch', 'clear_facts', 'refresh_inventory'] as const;
+export type MetaAction = (typeof META_ACTIONS)[number];
 
 /** Where notified handlers run: after pre_tasks, after roles and tasks, after post_tasks (as Ansible's implicit meta: flush_handlers). */
 export interface FlushHandlers {
@@ -82,7 +107,9 @@ export type PlayNode = Task | Block | FlushHandlers;
 
 /** Every task under these nodes, in order. */
 export function tasksIn(nodes: readonly PlayNode[]): Task[] {
-  return nodes.flatMap((node) => (node.kind === 'task' ? [node] : node.kind === 'block' ? tasksIn(node.children) : []));
+  return nodes.flatMap((node) =>
+    node.kind === 'task' ? [node, ...tasksIn(node.include?.nodes ?? [])] : node.kind === 'block' ? [...tasksIn(node.children), ...tasksIn(node.rescue ?? []), ...tasksIn(node.always ?? [])] : [],
+  );
 }
 
 /** `loop_control:` */
@@ -126,6 +153,8 @@ export interface Play {
   /** Role handlers (a block per role), then the play's. */
   readonly handlers: readonly Block[];
   readonly gatherFacts: boolean;
+  /** `force_handlers:` (undefined: --force-handlers decides). */
+  readonly forceHandlers?: boolean;
   readonly become: boolean | undefined;
   readonly becomeUser: string | undefined;
   readonly remoteUser: string | undefined;

@@ -5,14 +5,15 @@ import { describeType, isPlainObject, toBoolean, type Vars } from '../util/data.
 import { checkPath } from '../util/path-check.js';
 import { kindOf } from '../util/safe-fs.js';
 import { TASK_KEYWORDS, UNSUPPORTED_TASK_KEYWORDS } from './keywords.js';
-import type { RoleRun, Task } from './model.js';
-import { type ModuleCatalog, parseTask } from './task-parse.js';
+import type { PlayNode, RoleRun } from './model.js';
+import { NOTHING_INHERITED, parseTaskList } from './task-list.js';
+import type { ModuleCatalog } from './task-parse.js';
 
 /** One run of a role in a play: its tasks and handlers, and its variables. */
 export interface LoadedRole {
   readonly run: RoleRun;
-  readonly tasks: Task[];
-  readonly handlers: Task[];
+  readonly tasks: PlayNode[];
+  readonly handlers: PlayNode[];
 }
 
 export interface RoleContext {
@@ -91,15 +92,12 @@ function loadRole(entry: unknown, at: SourcePosition, chain: readonly Step[], in
   }
 
   const searchDirs = [dir, context.baseDir, context.projectDir];
-  const tasksFrom = (path: string): Task[] => {
+  const tasksFrom = (path: string): PlayNode[] => {
     if (kindOf(path) !== 'file') return [];
     const { data } = loadYamlFile(path);
     if (data === null) return [];
-    if (!Array.isArray(data)) throw new ConfigError(`a tasks file must be a list of tasks, found ${describeType(data)}`, positionOf(data) ?? { file: path, line: 1, col: 1 });
-    return data.map((t, j) => {
-      const task = parseTask(t, positionOf(data, j) ?? { file: path, line: 1, col: 1 }, context.catalog, { searchDirs, role: basename(name) });
-      return { ...task, tags: [...task.tags, ...roleTags] };
-    });
+    const at = positionOf(data) ?? { file: path, line: 1, col: 1 };
+    return parseTaskList(data, at, 'a tasks file', context.catalog, { searchDirs, role: basename(name) }, { ...NOTHING_INHERITED, tags: roleTags });
   };
   out.push({ run, tasks: tasksFrom(join(dir, 'tasks/main.yml')), handlers: tasksFrom(join(dir, 'handlers/main.yml')) });
 }

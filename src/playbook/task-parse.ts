@@ -161,7 +161,7 @@ function unquote(value: string): string {
   return inner.replace(/\\([nt"'\\])/g, (_, c: string) => (c === 'n' ? '\n' : c === 't' ? '\t' : c));
 }
 
-function conditions(raw: Vars, key: string, keyAt: (k: string) => SourcePosition): Condition[] {
+export function conditions(raw: Vars, key: string, keyAt: (k: string) => SourcePosition): Condition[] {
   const value = raw[key];
   if (value === undefined || value === null) return [];
   const list = Array.isArray(value) ? value : [value];

@@ -41,6 +41,15 @@ export function validatePlaybooks(playbooks: readonly Playbook[], templar: Templ
       // A handler answers to its name, "role : name" and its listen topics.
       const handlerNames = new Set(handlers.flatMap((h) => [...(h.name === undefined ? [] : [h.name, taskTitle(h)]), ...h.listen]));
       for (const task of [...tasksIn(play.blocks), ...handlers]) {
+        if (task.module === 'include_tasks') {
+          attempt(() => templar.check(task.include?.file ?? '', task.at));
+          if (task.loop !== undefined) attempt(() => checkTemplates(task.loop, templar, task.at));
+          continue;
+        }
+        if (task.module === 'meta') {
+          if (handlers.includes(task) && task.args['_raw_params'] === 'flush_handlers') attempt(() => { throw new ConfigError('flush_handlers cannot be used as a handler', task.at); });
+          continue;
+        }
         attempt(() => validateTask(task, templar));
         for (const target of task.notify) {
           attempt(() => {

@@ -105,9 +105,15 @@ export function hostResultLines(event: HostResultEvent, action: string, verbosit
   return lines;
 }
 
-/** --diff output: a unified diff per changed file. */
+/** A diff side as text: a state/attribute mapping as Ansible's callback serialises it (sorted JSON, indent 4). */
+const diffSideText = (side: FileDiff['before']): string => (typeof side === 'string' ? side : `${JSON.stringify(sortKeys(side), null, 4)}\n`);
+
+/** --diff output: a unified diff per changed file (its content, or its state and attributes). */
 export function diffText(diffs: readonly FileDiff[]): string {
   return diffs
-    .map((d) => createTwoFilesPatch(`before: ${d.path}`, `after: ${d.path}`, d.before, d.after, '', '').split('\n').filter((l) => !l.startsWith('====')).join('\n'))
+    .map((d) => {
+      const what = typeof d.before === 'string' && typeof d.after === 'string' ? d.path : `${d.path} (file attributes)`;
+      return createTwoFilesPatch(`before: ${what}`, `after: ${what}`, diffSideText(d.before), diffSideText(d.after), '', '').split('\n').filter((l) => !l.startsWith('====')).join('\n');
+    })
     .join('\n');
 }

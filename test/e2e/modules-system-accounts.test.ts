@@ -73,6 +73,27 @@ describe('user, group, cron on lab hosts', { skip: labSkipReason() }, () => {
     assert.equal((await lab.shRaw('n2', 'test -e /etc/cron.d/provision-test')).code, 1);
   });
 
+  test('backup: keeps the old file as path.PID.YYYY-MM-DD@HH:MM:SS~ (backup_file); validate: a failing command leaves the file alone', async () => {
+    await lab.sh('n1', 'mkdir -p /srv/vb && printf "old\\n" > /srv/vb/conf && chmod 0640 /srv/vb/conf');
+    const r = await lab.play(play([
+      '- copy: { content: "new\\n", dest: /srv/vb/conf, backup: true }',
+      '  register: c',
+      '- name: lineinfile that does not validate',
+      '  lineinfile: { path: /srv/vb/conf, line: "bad", validate: "grep -q good %s", backup: true }',
+      '  ignore_errors: true',
+      '- name: blockinfile that validates',
+      '  blockinfile: { path: /srv/vb/conf, block: "good", validate: "grep -q good %s" }',
+    ].join('\n'), 'n1'));
+    assert.equal(r.code, 0, r.stderr);
+    const backup = String(r.on('copy', 'n1').result['backup_file']);
+    assert.match(backup, /^\/srv\/vb\/conf\.\d+\.\d{4}-\d\d-\d\d@\d\d:\d\d:\d\d~$/);
+    assert.equal(await lab.sh('n1', `cat '${backup}'; stat -c %a /srv/vb/conf; cat /srv/vb/conf`), 'old\n640\nnew\n# BEGIN ANSIBLE MANAGED BLOCK\ngood\n# END ANSIBLE MANAGED BLOCK\n');
+    const failed = r.on('lineinfile that does not validate', 'n1');
+    assert.equal(failed.status, 'failed');
+    assert.match(String(failed.result['msg']), /^failed to validate: rc:1 error:/);
+    assert.equal(await lab.sh('n1', 'ls -A /srv/vb | grep -c provision || true'), '0\n');
+  });
+
   test('a bad argument is refused before any host is touched (the rest: test/unit/system-modules-b-args.test.ts)', async () => {
     const [task, message] = ['- user: { name: x, password: plaintext }', /password must be a crypted hash/] as const;
     const r = await lab.play(play(`- command: touch /root/touched\n${task}`, 'n1'));

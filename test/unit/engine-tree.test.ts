@@ -25,6 +25,7 @@ async function trace(p: Play, hosts: string[], fails: Record<string, string[]> =
       return failing(step.task.name ?? '', on);
     },
     flushHandlers: async (on) => handlers?.flush(on, async (entry, targets) => (ran.push(`handler ${entry.task.name} ${targets.join(',')}`), failing(entry.task.name ?? '', targets))) ?? new Set(),
+    unreachable: () => false,
     stopped: () => false,
   });
   return ran;
@@ -101,7 +102,8 @@ describe('handlers (checked against ansible-playbook 2.14 runs)', () => {
           for (const h of targets) handlers.notify(h, entry.task.notify);
           return new Set(entry.task.name === 'first' ? ['b'] : []);
         }),
-      stopped: () => false,
+      unreachable: () => false,
+    stopped: () => false,
     });
     assert.deepEqual(withHandlers, ['first a,b', 'second a', 'third a']);
   });

@@ -8,6 +8,8 @@ import { after, describe, test } from 'node:test';
 import { type Fact, gatherScript, splitGathered } from '../../src/modules/facts/fact.js';
 import { fileFact } from '../../src/modules/facts/file.js';
 import { globMatchesFact } from '../../src/modules/facts/glob.js';
+import { idsFact } from '../../src/modules/facts/ids.js';
+import { treeFact } from '../../src/modules/facts/tree.js';
 
 /** The fact scripts run by the machine's own /bin/sh, as a host's session would run them. */
 function gather(facts: Fact<unknown>[]): unknown[] {
@@ -69,5 +71,34 @@ describe('file facts on a real shell', () => {
 
   test('creates/removes globs: a plain path, a pattern, a dangling link, a path with spaces', () => {
     assert.deepEqual(gather([globMatchesFact(join(dir, 'fi*')), globMatchesFact(join(dir, 'nope*')), globMatchesFact(join(dir, 'dangling')), globMatchesFact(odd)]), [true, false, true, true]);
+  });
+});
+
+describe('diff facts on a real shell', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'provision-tree-'));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  for (const d of ['t/b', 't/a/deep', 't/c']) mkdirSync(join(dir, d), { recursive: true });
+  for (const f of ['t/z', 't/b/1', 't/a/deep/2', 't/a/3']) writeFileSync(join(dir, f), '');
+  symlinkSync('a', join(dir, 't', 'to-a'));
+  symlinkSync('nowhere', join(dir, 't', 'dangling'));
+
+  test('a tree is listed in os.walk order (what Ansible puts in path_content)', { skip: spawnSync('python3', ['-c', '1']).status !== 0 && 'no python3 here' }, () => {
+    const top = join(dir, 't');
+    const py = spawnSync('python3', ['-c', `import json, os, sys
+w = {'directories': [], 'files': []}
+for base, dirs, files in os.walk(sys.argv[1]):
+    w['directories'] += [os.path.join(base, d) for d in dirs]
+    w['files'] += [os.path.join(base, f) for f in files]
+print(json.dumps(w))`, top], { encoding: 'utf8' });
+    const [tree] = gather([treeFact(top)]);
+    assert.deepEqual(tree, JSON.parse(py.stdout));
+    assert.deepEqual(gather([treeFact(join(top, 'z'))]), [{ directories: [], files: [] }]);
+  });
+
+  test('ids: the user the script runs as, and the owner and group named, as numbers', () => {
+    const [mine, named, unknown] = gather([idsFact(undefined, undefined), idsFact('root', 'root'), idsFact('no-such-user-x', 'no-such-group-x')]);
+    assert.deepEqual(mine, { uid: process.getuid?.(), gid: process.getgid?.() });
+    assert.deepEqual(named, { uid: process.getuid?.(), gid: process.getgid?.(), owner: 0, group: 0 });
+    assert.deepEqual(unknown, { uid: process.getuid?.(), gid: process.getgid?.() });
   });
 });

@@ -21,15 +21,17 @@ interface Fixture {
   readonly args: Record<string, unknown>;
   /** copy/template: the bytes made on the controller, instead of reading files. */
   readonly local?: { readonly content: string; readonly sourceName?: string; readonly fromContent?: boolean };
+  /** Planned as under --diff (the module may then declare more facts: ids, a tree). */
+  readonly diff?: boolean;
   readonly facts: Record<string, unknown>;
   readonly plan: Record<string, unknown>;
 }
 
-/** A plan as JSON: written bytes as text; an empty msg, and a diff the fixture does not state, left out. */
-function asJson(plan: Plan, withDiff: boolean): Record<string, unknown> {
-  const { diff, msg, ...rest } = plan;
+/** A plan as JSON: written bytes as text; an empty msg, and diffs the fixture does not state, left out. */
+function asJson(plan: Plan, fixture: Record<string, unknown>): Record<string, unknown> {
+  const { diff, checkDiff, msg, ...rest } = plan;
   const changes = plan.changes.map((c) => (c.kind === 'write' ? { ...c, content: c.content.toString('utf8') } : c));
-  return JSON.parse(JSON.stringify({ ...rest, changes, ...(msg ? { msg } : {}), ...(withDiff ? { diff } : {}) })) as Record<string, unknown>;
+  return JSON.parse(JSON.stringify({ ...rest, changes, ...(msg ? { msg } : {}), ...('diff' in fixture ? { diff } : {}), ...('checkDiff' in fixture ? { checkDiff } : {}) })) as Record<string, unknown>;
 }
 
 for (const name of readdirSync(DIR).sort()) {
@@ -40,14 +42,14 @@ for (const name of readdirSync(DIR).sort()) {
       test(`${file.replace(/\.json$/, '')}${fixture.description ? `: ${fixture.description}` : ''}`, () => {
         assert.ok(module && module.kind === 'planner', `${name} is not a planner`);
         const args = validateArgs(name, module.schema, fixture.args, at, true);
-        const context: LocalContext = { at, templar: new Templar(), vars: {}, diff: false, findFile: () => undefined };
+        const context: LocalContext = { at, templar: new Templar(), vars: {}, diff: fixture.diff ?? false, findFile: () => undefined };
         const local = fixture.local
           ? placement(Buffer.from(fixture.local.content), fixture.local.fromContent ?? false, fixture.local.sourceName)
           : module.local(args, context);
         const declared = Object.entries(module.facts(args, local, context)).filter(([, f]) => f !== undefined).map(([k]) => k);
         assert.deepEqual(declared.sort(), Object.keys(fixture.facts).sort(), 'the facts the module declares');
         const plan = module.plan(args, fixture.facts, local);
-        assert.deepEqual(asJson(plan, 'diff' in fixture.plan), fixture.plan);
+        assert.deepEqual(asJson(plan, fixture.plan), fixture.plan);
       });
     }
   });

@@ -53,6 +53,11 @@ describe('system modules: bad arguments are refused before any host is touched',
       assert.match(problem(task), message);
     });
   }
+  test('ansible.posix names its modules (authorized_key, sysctl, mount), and only those', () => {
+    assert.equal(problem('ansible.posix.sysctl: { name: net.ipv4.ip_forward, value: 1 }'), 'accepted');
+    assert.equal(problem('ansible.posix.authorized_key: { user: u, key: x }'), 'accepted');
+    assert.match(problem('ansible.posix.copy: { dest: /x, content: y }'), /ansible\.posix\.copy/);
+  });
   test('good arguments pass', () => {
     for (const task of ['ping:', 'user: { name: x, password: "$6$salt$hash", groups: [a, b] }', 'iptables: { chain: INPUT, protocol: tcp, destination_port: "6783", jump: ACCEPT, comment: weave }', 'cron: { name: x, job: y, special_time: daily }']) {
       assert.equal(problem(task), 'accepted', task);

@@ -100,14 +100,16 @@ export function readAnsibleRun(jsonl: string, exitCode: number, stderr: string):
       case 'host_result': {
         if (!task) throw new Error(`ansible difflog: a result outside a task: ${JSON.stringify(e).slice(0, 300)}`);
         const result = (e['result'] ?? {}) as Json;
-        const rawItems = e['items'] as { status: string; result: Json }[] | undefined;
+        const rawItems = e['items'] as { status: string; result: Json; diff_shown?: boolean }[] | undefined;
         const items = rawItems?.map((i) => {
           const loopVar = String(i.result['ansible_loop_var'] ?? 'item');
-          return { status: i.status, item: 'censored' in i.result ? null : (i.result[loopVar] ?? null), result: i.result };
+          return { status: i.status, item: 'censored' in i.result ? null : (i.result[loopVar] ?? null), result: i.result, shown: i.diff_shown === true };
         });
+        // Only the diffs Ansible shows (v2_on_file_diff: --diff or diff: true); modules such as
+        // file return their state diff in every result.
         const diff = items
-          ? items.filter((i) => i.result['changed'] === true).flatMap((i) => diffsOf(i.result['diff']))
-          : result['changed'] === true ? diffsOf(result['diff']) : [];
+          ? items.filter((i) => i.shown && i.result['changed'] === true).flatMap((i) => diffsOf(i.result['diff']))
+          : e['diff_shown'] === true && result['changed'] === true ? diffsOf(result['diff']) : [];
         task.hosts.set(String(e['host']), {
           status: String(e['status']),
           ignored: e['ignored'] === true,

@@ -25,9 +25,25 @@ class CallbackModule(CallbackBase):
         super().__init__()
         self._out = open(os.environ['DIFFLOG_FILE'], 'w', encoding='utf-8')
         self._items = {}
+        # Hosts whose next result's diff Ansible shows (v2_on_file_diff comes just before it).
+        self._diff_shown = set()
+
+    def v2_on_file_diff(self, result):
+        self._diff_shown.add(result._host.get_name())
+
+    def _shown(self, host):
+        shown = host in self._diff_shown
+        self._diff_shown.discard(host)
+        return shown
 
     def _emit(self, **event):
-        self._out.write(json.dumps(event, default=repr, sort_keys=True) + '\n')
+        try:
+            line = json.dumps(event, default=repr, sort_keys=True)
+        except TypeError:
+            # Keys of mixed types (YAML 1.1's `on:` is the key True beside string keys) cannot be
+            # sorted; JSON makes every key a string ("true") first, as the default callback shows it.
+            line = json.dumps(json.loads(json.dumps(event, default=repr)), sort_keys=True)
+        self._out.write(line + '\n')
         self._out.flush()
 
     def v2_playbook_on_play_start(self, play):
@@ -50,7 +66,8 @@ class CallbackModule(CallbackBase):
         self._emit(type='warning', message='no hosts matched')
 
     def _item(self, result, status):
-        self._items.setdefault(result._host.get_name(), []).append({'status': status, 'result': result._result})
+        host = result._host.get_name()
+        self._items.setdefault(host, []).append({'status': status, 'result': result._result, 'diff_shown': self._shown(host)})
 
     def v2_runner_item_on_ok(self, result):
         self._item(result, 'changed' if result._result.get('changed') else 'ok')
@@ -64,7 +81,8 @@ class CallbackModule(CallbackBase):
     def _host(self, result, status, ignored=False):
         host = result._host.get_name()
         event = dict(type='host_result', host=host, status=status, ignored=ignored,
-                     changed=bool(result._result.get('changed', False)), result=result._result)
+                     changed=bool(result._result.get('changed', False)), result=result._result,
+                     diff_shown=self._shown(host))
         if result._task.loop is not None or host in self._items:
             event['items'] = self._items.pop(host, [])
         self._emit(**event)
