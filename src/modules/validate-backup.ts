@@ -25,6 +25,16 @@ export function backupName(path: string, pid: number, now: Date): string {
   return `${path}.${pid}.${now.getFullYear()}-${p(now.getMonth() + 1)}-${p(now.getDate())}@${p(now.getHours())}:${p(now.getMinutes())}:${p(now.getSeconds())}~`;
 }
 
+/**
+ * The number in a backup's name. Ansible's is the module process's PID, new for every task; one
+ * provision run plans every task, so its backups in the same second would share a name: each
+ * gets the run's PID plus its own sequence number.
+ */
+let backups = 0;
+function nextBackupNumber(): number {
+  return process.pid + backups++;
+}
+
 export interface ValidateBackupArgs {
   readonly validate?: string | undefined;
   readonly backup: boolean;
@@ -39,7 +49,7 @@ export type ValidateStyle = 'copy' | 'lineinfile';
  * file beside it, the command run on that file, and only then renamed over the target (its
  * owner and mode kept unless the task sets them), as Ansible validates before atomic_move.
  */
-export function withValidateAndBackup(plan: Plan, args: ValidateBackupArgs, target: FileState | undefined, style: ValidateStyle, now: () => Date = () => new Date(), pid: number = process.pid): Plan {
+export function withValidateAndBackup(plan: Plan, args: ValidateBackupArgs, target: FileState | undefined, style: ValidateStyle, now: () => Date = () => new Date(), pid: number = nextBackupNumber()): Plan {
   if (plan.failed !== undefined || (!args.validate && !args.backup)) return plan;
   const write = plan.changes.find((c): c is WriteFile => c.kind === 'write');
   if (!write) return plan;
