@@ -26,4 +26,16 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
-process.exit(await main(argv));
+const code = await main(argv);
+// Output still queued for a slow reader (a pipe on a loaded machine) is written before the exit,
+// which would drop it; bounded, for a reader that stopped reading.
+const flushed = (stream) =>
+  stream.writableLength === 0
+    ? Promise.resolve()
+    : new Promise((resolve) => {
+        stream.once('drain', resolve);
+        stream.once('error', resolve);
+        setTimeout(resolve, 10_000).unref();
+      });
+await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
+process.exit(code);

@@ -1,4 +1,4 @@
-import { IPv4CidrRange } from 'ip-num';
+import { ipv4Text, netmaskText, parseIpv4Cidr } from '../util/ipv4.js';
 import type { Vars } from '../util/data.js';
 
 /**
@@ -96,12 +96,13 @@ function networkFacts(addressLines: string[], routeLines: string[], macLines: st
     const m = /^\d+:\s+(\S+)\s+inet\s+(\d+\.\d+\.\d+\.\d+)\/(\d+)/.exec(line);
     if (!m) continue;
     const [, dev = '', address = '', prefix = ''] = m;
-    const range = IPv4CidrRange.fromCidr(`${address}/${prefix}`);
+    const range = parseIpv4Cidr(`${address}/${prefix}`);
+    if (!range) throw new Error(`not an IPv4 address: ${address}/${prefix}`);
     const ipv4 = {
       address,
-      netmask: range.getPrefix().toMask().toString(),
-      network: range.getFirst().toString(),
-      broadcast: range.getLast().toString(),
+      netmask: netmaskText(range.prefix),
+      network: ipv4Text(range.first),
+      broadcast: ipv4Text(range.last),
       prefix,
     };
     if (!interfaces[dev]) interfaces[dev] = { device: dev, active: true, ipv4, macaddress: links.get(dev)?.mac ?? '', mtu: links.get(dev)?.mtu ?? 0 };

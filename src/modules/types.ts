@@ -53,8 +53,8 @@ export interface ActionContext {
   readonly vars: Vars;
   readonly check: boolean;
   readonly diff: boolean;
-  /** The run's -v count. */
-  readonly verbosity: number;
+  /** The run's -v count (0 when not given). */
+  readonly verbosity?: number;
   readonly at: SourcePosition;
   exec(script: string, options?: { readonly stdin?: Buffer | string; readonly env?: Readonly<Record<string, string>> }): Promise<TextResult>;
 }

@@ -1,11 +1,11 @@
-import { Validator } from 'ip-num';
 import { shellJoin, shellQuote } from '../util/shlex.js';
 import { defineAction } from './define.js';
 import { planWeave, type WeaveStep, type WeaveWanted } from './weave-plan.js';
 import { parseProbe, probeScript as probeScriptFor } from './weave-state.js';
 import { type ActionContext, ModuleFailure, type ModuleResult } from './types.js';
+import { parseIpv4Cidr } from '../util/ipv4.js';
 
-const isCidr = (s: string): boolean => Validator.isValidIPv4CidrNotation(s)[0];
+const isCidr = (s: string): boolean => parseIpv4Cidr(s) !== undefined;
 
 /** Peers as a list, or one string of names separated by spaces or commas (hesco's way). */
 function peerList(value: readonly unknown[] | undefined): string[] | undefined {

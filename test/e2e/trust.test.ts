@@ -74,7 +74,9 @@ describe('trust over real SSH: secrets, no hang, reconnect, Ctrl-C (playground l
   };
   /** Samples every argv on a host while `during` runs. */
   const argvsDuring = async <T>(host: string, during: () => Promise<T>): Promise<{ result: T; argvs: string }> => {
-    const sampler = lab.exec(host, ['sh', '-c', 'i=0; while [ $i -lt 400 ] && [ ! -e /tmp/stop-sampling ]; do ps -eo args; sleep 0.02; i=$((i+1)); done; rm -f /tmp/stop-sampling']);
+    const sampler = lab.exec(host, ['sh', '-c', 'touch /tmp/sampling; i=0; while [ $i -lt 400 ] && [ ! -e /tmp/stop-sampling ]; do ps -eo args; sleep 0.02; i=$((i+1)); done; rm -f /tmp/stop-sampling /tmp/sampling']);
+    // The run starts once the sampler does (on a busy machine, a fast run could end before it).
+    for (let i = 0; i < 100 && (await onHost(host, 'test -e /tmp/sampling && echo started || :')).trim() !== 'started'; i++) await new Promise((r) => setTimeout(r, 100));
     const result = await during();
     await onHost(host, 'touch /tmp/stop-sampling');
     return { result, argvs: (await sampler).stdout };
@@ -182,12 +184,15 @@ describe('trust over real SSH: secrets, no hang, reconnect, Ctrl-C (playground l
   });
 
   test('a connection lost between two tasks is opened again once', async () => {
+    assert.equal((await lab.exec('mgmt', ['rm', '-f', '/tmp/go', '/tmp/pausing'])).code, 0);
     const run = provision(['--output', 'json', '-i', PLAYGROUND, join(FIXTURES, 'reconnect.yml')]);
     await waitFor('the pause on mgmt', async () => (await lab.exec('mgmt', ['test', '-e', '/tmp/pausing'])).code === 0);
     // Every per-connection sshd on lb (the listener, its PID 1, stays).
     const killed = await lab.exec('lb', ['sh', '-c', 'pkill -f "sshd: vagran[t]" && echo killed']);
     assert.match(killed.stdout, /killed/);
+    assert.equal((await lab.exec('mgmt', ['touch', '/tmp/go'])).code, 0);
     const r = await run;
+    await lab.exec('mgmt', ['rm', '-f', '/tmp/go']);
     assert.equal(r.code, 0, r.stdout + r.stderr);
     const lb = resultsOf(r, 'lb');
     assert.equal(lb.get('After')?.status, 'changed');
