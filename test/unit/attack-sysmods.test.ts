@@ -1,0 +1,66 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, test } from 'node:test';
+import { serviceModule } from '../../src/modules/service.js';
+import type { ActionContext, ActionModule, ModuleResult, TextResult } from '../../src/modules/types.js';
+import { validateArgs } from '../../src/modules/validate-args.js';
+
+const at = { file: 'attack.yml', line: 3, col: 5 };
+const dir = mkdtempSync(join(tmpdir(), 'provision-attack-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+interface Call {
+  readonly script: string;
+  readonly stdin?: string | Buffer | undefined;
+  readonly env?: Readonly<Record<string, string>> | undefined;
+}
+
+/** A module's run() against a fake host answering each exec with `answer(script)`, recording every call. */
+async function runAction(module: ActionModule, raw: Record<string, unknown>, answer: (script: string, n: number) => Partial<TextResult>, check = false): Promise<{ result: ModuleResult; calls: Call[] }> {
+  const args = validateArgs(module.name, module.schema, raw, at, true);
+  const calls: Call[] = [];
+  const ctx: ActionContext = {
+    host: 'h1',
+    vars: { inventory_hostname: 'h1' },
+    check,
+    diff: false,
+    verbosity: 4,
+    at,
+    exec: async (script, opts): Promise<TextResult> => {
+      calls.push({ script, stdin: opts?.stdin, env: opts?.env });
+      return { rc: 0, stdout: '', stderr: '', ...answer(script, calls.length - 1) };
+    },
+  };
+  const result = await module.run(ctx, args, {});
+  return { result, calls };
+}
+
+describe('service (init scripts): arguments reach the script as words, never as shell', () => {
+  test('arguments with ;, $(…), backticks and quotes are words for the init script', async () => {
+    const marker = join(dir, 'pwned');
+    const hostile = `--opt 'a b' ; touch ${marker} $(touch ${marker}) \`touch ${marker}\``;
+    const { calls } = await runAction(serviceModule, { name: 'svc', state: 'started', use: 'sysvinit', arguments: hostile }, (_s, n) => (n === 0 ? { stdout: '@@svc manager sysv\n@@svc exists\n' } : {}));
+    assert.equal(calls.length, 2);
+    const stub = join(dir, 'init-stub');
+    const seen = join(dir, 'argv');
+    writeFileSync(stub, `#!/bin/sh\nfor a in "$@"; do printf '%s\\n' "$a"; done >${seen}\n`);
+    chmodSync(stub, 0o755);
+    spawnSync('/bin/sh', ['-c', (calls[1]?.script ?? '').replaceAll('/etc/init.d/svc', stub)]);
+    assert.equal(existsSync(marker), false, 'the arguments ran as shell code');
+    assert.deepEqual(readFileSync(seen, 'utf8').split('\n').slice(0, -1), ['start', '--opt', 'a b', ';', 'touch', marker, `$(touch`, `${marker})`, `\`touch`, `${marker}\``]);
+  });
+
+  test('restarted gives the arguments to both stop and start', async () => {
+    const { calls } = await runAction(serviceModule, { name: 'svc', state: 'restarted', use: 'sysvinit', arguments: '-x "y z"' }, (_s, n) => (n === 0 ? { stdout: '@@svc manager sysv\n@@svc exists\n@@svc running\n' } : {}));
+    const stub = join(dir, 'init-stub2');
+    const seen = join(dir, 'argv2');
+    writeFileSync(stub, `#!/bin/sh\necho "$*" >>${seen}\n`);
+    chmodSync(stub, 0o755);
+    const r = spawnSync('/bin/sh', ['-c', (calls[1]?.script ?? '').replaceAll('/etc/init.d/svc', stub)]);
+    assert.equal(r.status, 0, r.stderr.toString());
+    assert.equal(readFileSync(seen, 'utf8'), 'stop -x y z\nstart -x y z\n');
+  });
+});
