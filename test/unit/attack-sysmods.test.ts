@@ -4,7 +4,9 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
+import { ConfigError } from '../../src/errors.js';
 import { serviceModule } from '../../src/modules/service.js';
+import { weaveModule } from '../../src/modules/weave.js';
 import type { ActionContext, ActionModule, ModuleResult, TextResult } from '../../src/modules/types.js';
 import { validateArgs } from '../../src/modules/validate-args.js';
 
@@ -62,5 +64,28 @@ describe('service (init scripts): arguments reach the script as words, never as 
     const r = spawnSync('/bin/sh', ['-c', (calls[1]?.script ?? '').replaceAll('/etc/init.d/svc', stub)]);
     assert.equal(r.status, 0, r.stderr.toString());
     assert.equal(readFileSync(seen, 'utf8'), 'stop -x y z\nstart -x y z\n');
+  });
+});
+
+/** The module's checks before any connection, as validatePlaybooks runs them (unrendered arguments). */
+function validateOnly(module: ActionModule, raw: Record<string, unknown>): void {
+  const args = validateArgs(module.name, module.schema, raw, at, false);
+  module.validate?.(args, { at, templar: undefined as never, findFile: () => undefined });
+}
+
+describe('weave: a peer is never one of weave\'s options', () => {
+  for (const peer of ['--password=stolen', '--replace', '-iprange=10.0.0.0/8', 'a\0b']) {
+    test(`peer ${JSON.stringify(peer)} is refused before the first connection, with the task's position`, async () => {
+      assert.throws(() => validateOnly(weaveModule, { peers: ['10.0.0.1', peer] }), (err: unknown) => err instanceof ConfigError && /invalid peer name/.test(err.message) && /attack\.yml:3:5/.test(String(err.message) + JSON.stringify(err)));
+      // Given through a template, it is refused when it renders, and nothing runs.
+      await assert.rejects(runAction(weaveModule, { peers: `10.0.0.1 ${peer}` }, () => ({})), /invalid peer name/);
+    });
+  }
+  test('ipalloc_range, expose and init_peer_count are refused before the first connection too', () => {
+    assert.throws(() => validateOnly(weaveModule, { ipalloc_range: '10.32.0.0/12; reboot' }), ConfigError);
+    assert.throws(() => validateOnly(weaveModule, { expose: ['--help'] }), ConfigError);
+    assert.throws(() => validateOnly(weaveModule, { init_peer_count: 0 }), ConfigError);
+    assert.throws(() => validateOnly(weaveModule, { nickname: '--password=x' }), ConfigError);
+    assert.doesNotThrow(() => validateOnly(weaveModule, { peers: ['{{ peer }}', 'host-2:6783', 'weave-1.example.com'], ipalloc_range: '{{ r }}' }));
   });
 });
