@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { ConfigError } from '../../src/errors.js';
+import { getUrlModule } from '../../src/modules/get-url.js';
 import { serviceModule } from '../../src/modules/service.js';
 import { weaveModule } from '../../src/modules/weave.js';
 import type { ActionContext, ActionModule, ModuleResult, TextResult } from '../../src/modules/types.js';
@@ -21,7 +22,7 @@ interface Call {
 }
 
 /** A module's run() against a fake host answering each exec with `answer(script)`, recording every call. */
-async function runAction(module: ActionModule, raw: Record<string, unknown>, answer: (script: string, n: number) => Partial<TextResult>, check = false): Promise<{ result: ModuleResult; calls: Call[] }> {
+async function runAction(module: ActionModule, raw: Record<string, unknown>, answer: (script: string, n: number) => Partial<TextResult>, check = false, facts: Record<string, unknown> = {}): Promise<{ result: ModuleResult; calls: Call[] }> {
   const args = validateArgs(module.name, module.schema, raw, at, true);
   const calls: Call[] = [];
   const ctx: ActionContext = {
@@ -36,7 +37,7 @@ async function runAction(module: ActionModule, raw: Record<string, unknown>, ans
       return { rc: 0, stdout: '', stderr: '', ...answer(script, calls.length - 1) };
     },
   };
-  const result = await module.run(ctx, args, {});
+  const result = await module.run(ctx, args, facts);
   return { result, calls };
 }
 
@@ -87,5 +88,65 @@ describe('weave: a peer is never one of weave\'s options', () => {
     assert.throws(() => validateOnly(weaveModule, { init_peer_count: 0 }), ConfigError);
     assert.throws(() => validateOnly(weaveModule, { nickname: '--password=x' }), ConfigError);
     assert.doesNotThrow(() => validateOnly(weaveModule, { peers: ['{{ peer }}', 'host-2:6783', 'weave-1.example.com'], ipalloc_range: '{{ r }}' }));
+  });
+});
+
+/**
+ * get_url's script run for real on this machine, with only one download tool on PATH: a stub
+ * that records its argv and what it read, and "downloads" by writing a fixed body.
+ */
+function runGetUrlScript(tool: 'curl' | 'wget', script: string, stdin: string): { root: string; argv: string; stdout: string; dest: string; seenStdin: string; config: string } {
+  const root = mkdtempSync(join(dir, `${tool}-`));
+  const bin = join(root, 'bin');
+  mkdirSync(bin);
+  for (const t of ['cat', 'dirname', 'mktemp', 'rm', 'date', 'sed', 'head', 'tr', 'sha1sum', 'md5sum', 'wc', 'cut', 'awk', 'chmod', 'chown', 'mv', 'sh']) symlinkSync(`/usr/bin/${t}`.replace('/usr/bin/sh', '/bin/sh'), join(bin, t));
+  const log = join(root, 'log');
+  const stub =
+    tool === 'curl'
+      ? `#!/bin/sh\nprintf '%s\\n' "$*" >${log}.argv\ncat >${log}.stdin\nwhile [ $# -gt 0 ]; do [ "$1" = -o ] && out=$2; shift; done\necho body >"$out"\nprintf 200\n`
+      : `#!/bin/sh\nprintf '%s\\n' "$*" >${log}.argv\ncat >${log}.stdin\nfor a in "$@"; do case "$a" in --config=*) cat "\${a#--config=}" >${log}.config ;; esac; done\nwhile [ $# -gt 0 ]; do [ "$1" = -O ] && out=$2; shift; done\necho body >"$out"\necho '  HTTP/1.1 200 OK' >&2\n`;
+  writeFileSync(join(bin, tool), stub);
+  chmodSync(join(bin, tool), 0o755);
+  const r = spawnSync('/bin/sh', ['-c', script.replaceAll('/tmp/attack-dest', join(root, 'dest'))], { input: stdin, env: { PATH: bin } });
+  const read = (f: string): string => (existsSync(f) ? readFileSync(f, 'utf8') : '');
+  return { root, argv: read(`${log}.argv`), stdout: r.stdout.toString() + r.stderr.toString(), dest: read(join(root, 'dest')), seenStdin: read(`${log}.stdin`), config: read(`${log}.config`) };
+}
+
+describe('get_url: the URL and headers (credentials) reach curl or wget only as data', () => {
+  const SECRET = 'Bearer s3cr3t-$(touch /tmp/x)-`id`';
+  const raw = { url: 'http://user:pa55@10.0.0.1/-file', dest: '/tmp/attack-dest', headers: { Authorization: SECRET, 'X-Quote': `it's "q"` } };
+  const absent = { dest: { path: '/tmp/attack-dest', type: 'absent' } };
+
+  for (const tool of ['curl', 'wget'] as const) {
+    test(`${tool}: nothing secret in argv or script text, and the download lands at dest`, async () => {
+      const { calls } = await runAction(getUrlModule, raw, () => ({}), false, absent);
+      const call = calls[0];
+      assert.ok(call);
+      assert.equal(call.script.includes('s3cr3t'), false);
+      assert.equal(call.script.includes('pa55'), false);
+      const ran = runGetUrlScript(tool, call.script, String(call.stdin));
+      assert.match(ran.stdout, /@@get moved/);
+      assert.equal(ran.dest, 'body\n');
+      assert.equal(ran.argv.includes('s3cr3t'), false, `${tool} argv: ${ran.argv}`);
+      assert.equal(ran.argv.includes('pa55'), false, `${tool} argv: ${ran.argv}`);
+      if (tool === 'wget') {
+        assert.equal(ran.seenStdin, 'http://user:pa55@10.0.0.1/-file\n');
+        assert.equal(ran.config, `header = Authorization: ${SECRET}\nheader = X-Quote: it's "q"\n`);
+      } else {
+        assert.match(ran.seenStdin, /^url = "http:\/\/user:pa55@10\.0\.0\.1\/-file"\nheader = "Authorization: Bearer s3cr3t/);
+        assert.equal(ran.seenStdin.includes('@@'), false);
+      }
+      assert.deepEqual(readdirSync(ran.root).filter((f) => f.startsWith('.provision-get_url')), [], 'temp files are removed');
+    });
+  }
+
+  test('a line break or NUL in a header or the URL is refused before the first connection', async () => {
+    assert.throws(() => validateOnly(getUrlModule, { url: 'http://h/x', dest: '/tmp/x', headers: { 'X-A': 'v\r\nX-Injected: 1' } }), (e: unknown) => e instanceof ConfigError && /Invalid header value/.test(e.message));
+    assert.throws(() => validateOnly(getUrlModule, { url: 'http://h/x\nheader = "X: 1"', dest: '/tmp/x' }), ConfigError);
+    assert.throws(() => validateOnly(getUrlModule, { url: 'http://h/x', dest: '/tmp/x', headers: { 'Bad Name': 'v' } }), ConfigError);
+    assert.doesNotThrow(() => validateOnly(getUrlModule, { url: '{{ u }}', dest: '/tmp/x', headers: { 'X-A': '{{ v }}' } }));
+    const { result, calls } = await runAction(getUrlModule, { url: 'http://h/x', dest: '/tmp/x', headers: { 'X-A': 'v\nX-B: 2' } }, () => ({}), false, absent);
+    assert.equal(result.failed, true);
+    assert.equal(calls.length, 0);
   });
 });
