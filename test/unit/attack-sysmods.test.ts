@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { ConfigError } from '../../src/errors.js';
+import { aptModule } from '../../src/modules/apt.js';
 import { getUrlModule } from '../../src/modules/get-url.js';
 import { serviceModule } from '../../src/modules/service.js';
 import { weaveModule } from '../../src/modules/weave.js';
@@ -148,5 +149,18 @@ describe('get_url: the URL and headers (credentials) reach curl or wget only as 
     const { result, calls } = await runAction(getUrlModule, { url: 'http://h/x', dest: '/tmp/x', headers: { 'X-A': 'v\nX-B: 2' } }, () => ({}), false, absent);
     assert.equal(result.failed, true);
     assert.equal(calls.length, 0);
+  });
+});
+
+describe('apt: a .deb path and the update log', () => {
+  test('a relative .deb starting with - reaches dpkg-deb and apt-get as a file (./-x.deb), never an option', async () => {
+    const { calls } = await runAction(aptModule, { deb: '-x.deb' }, (_s, n) => (n === 0 ? { stdout: '@@apt mtime 0\n@@apt deb-name x\n@@apt deb-version 1\n@@apt deb-installed \n' } : {}));
+    assert.match(calls[0]?.script ?? '', /^d=\.\/-x\.deb; /m);
+    assert.match(calls[1]?.script ?? '', / install \.\/-x\.deb$/m);
+  });
+  test("apt-get update's output goes to a fresh temp file, not a predictable /tmp name another user could link", async () => {
+    const { calls } = await runAction(aptModule, { update_cache: true }, () => ({ stdout: '@@apt mtime 0\n' }));
+    assert.equal(/\/tmp\/\.provision-apt-update/.test(calls[0]?.script ?? ''), false);
+    assert.match(calls[0]?.script ?? '', /u=\$\(mktemp\)/);
   });
 });
