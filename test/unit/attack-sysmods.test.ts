@@ -6,6 +6,10 @@ import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { ConfigError } from '../../src/errors.js';
 import { aptModule } from '../../src/modules/apt.js';
+import { authorizedKeyModule } from '../../src/modules/authorized-key.js';
+import { hostnameModule } from '../../src/modules/hostname.js';
+import { parsePasswdLine } from '../../src/modules/passwd.js';
+import type { PlannerModule } from '../../src/modules/types.js';
 import { getUrlModule } from '../../src/modules/get-url.js';
 import { serviceModule } from '../../src/modules/service.js';
 import { weaveModule } from '../../src/modules/weave.js';
@@ -163,4 +167,26 @@ describe('apt: a .deb path and the update log', () => {
     assert.equal(/\/tmp\/\.provision-apt-update/.test(calls[0]?.script ?? ''), false);
     assert.match(calls[0]?.script ?? '', /u=\$\(mktemp\)/);
   });
+});
+
+/** A planner's plan from arguments (validated as when the task runs) and facts. */
+function planOf(module: PlannerModule, raw: Record<string, unknown>, facts: Record<string, unknown>) {
+  return module.plan(validateArgs(module.name, module.schema, raw, at, true), facts, undefined);
+}
+
+describe('hostname and authorized_key: hostile values stay data', () => {
+  test('a name starting with - reaches hostnamectl after --, as a name', () => {
+    const plan = planOf(hostnameModule, { name: '--help' }, { names: { strategy: 'systemd', current: 'a', permanent: 'a' } });
+    assert.deepEqual(plan.changes.map((c) => (c.kind === 'script' ? c.script : '')), ["hostnamectl --pretty --static set-hostname -- --help", "hostnamectl --transient set-hostname -- --help"]);
+  });
+  const KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFakeKeyFakeKeyFakeKeyFakeKeyFakeKeyFake me@x';
+  const ATTACKER = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAttackerAttackerAttackerAttackerAttacker evil';
+  for (const [name, value] of [['comment', `ok\n${ATTACKER}`], ['key_options', `no-pty\n${ATTACKER}`], ['comment', 'a\rb']] as const) {
+    test(`a line break in ${name} never adds a line (another key) to the keys file`, () => {
+      assert.throws(() => validateOnly(authorizedKeyModule as unknown as ActionModule, { user: 'u', key: KEY, [name]: value }), ConfigError);
+      const plan = planOf(authorizedKeyModule, { user: 'u', key: KEY, [name]: value }, { file: { user: parsePasswdLine('u:x:1000:1000::/home/u:/bin/sh'), path: '/home/u/.ssh/authorized_keys', content: '', dirExists: true } });
+      assert.match(plan.failed ?? '', /must be one line/);
+      assert.equal(plan.changes.length, 0);
+    });
+  }
 });
