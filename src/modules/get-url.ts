@@ -55,7 +55,8 @@ function digestFact(dest: string, filename: string, algorithm: Algorithm): Fact<
 export function requestProblem(url: string, headers: Readonly<Record<string, unknown>> | undefined): string | undefined {
   // eslint-disable-next-line no-control-regex
   const control = /[\0-\x1f\x7f]/;
-  if (control.test(url)) return `the URL ${JSON.stringify(url)} holds a control character (line break, NUL, tab)`;
+  // The URL is not quoted back: it may hold a user's password.
+  if (control.test(url)) return 'the URL holds a control character (line break, NUL, tab)';
   for (const [name, value] of Object.entries(headers ?? {})) {
     if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) return `invalid header name ${JSON.stringify(name)}`;
     // eslint-disable-next-line no-control-regex
