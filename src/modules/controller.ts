@@ -24,7 +24,7 @@ export const debugModule = defineAction({
   },
   async run(ctx, args) {
     // As Ansible's debug action: above the run's -v level, the task is skipped.
-    if (args.verbosity > ctx.verbosity) return { changed: false, skipped: true, data: { skipped_reason: 'Verbosity threshold not met.' } };
+    if (args.verbosity > (ctx.verbosity ?? 0)) return { changed: false, skipped: true, data: { skipped_reason: 'Verbosity threshold not met.' } };
     if (typeof args.var === 'string') {
       let value: unknown;
       try {

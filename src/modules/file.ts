@@ -154,7 +154,15 @@ function planLink(args: { path: string; src?: string | undefined; force: boolean
   } else if (prev === 'file' && !args.force) {
     return failure(`refusing to convert from file to symlink for ${path}`, { path });
   }
-  const diff = (): StateDiff => stateDiff(path, ansibleState(current), 'link');
+  // The state, and a link's target when it changes.
+  const diff = (): StateDiff => {
+    const d = stateDiff(path, ansibleState(current), 'link');
+    if (prev === 'link' && src !== undefined && current.linkTarget !== src) {
+      d.before['src'] = current.linkTarget;
+      d.after['src'] = src;
+    }
+    return d;
+  };
   if (src === undefined) {
     if (prev !== 'link') return failure('src is required for creating new symlinks');
     return linkAttributes(current.resolved, want, [], { dest: path, src: current.linkTarget }, diff(), facts.ids);
@@ -162,7 +170,6 @@ function planLink(args: { path: string; src?: string | undefined; force: boolean
   const result = { dest: path, src };
   const changes: Change[] = [];
   const q = shellQuote(path);
-  const real = diff();
   if (prev === 'absent') {
     changes.push({ kind: 'script', what: `link ${path} -> ${src}`, script: `ln -s -- ${shellQuote(src)} ${q}` });
   } else if (prev !== 'link' || current.linkTarget !== src) {
@@ -170,16 +177,11 @@ function planLink(args: { path: string; src?: string | undefined; force: boolean
     const tmp = shellQuote(`${posix.dirname(path)}/.provision-link-${posix.basename(path)}`);
     const script = [...(prev === 'directory' ? [`rmdir -- ${q}`] : []), `rm -f -- ${tmp}`, `ln -s -- ${shellQuote(src)} ${tmp}`, `mv -T -f -- ${tmp} ${q}`].join('\n');
     changes.push({ kind: 'script', what: `link ${path} -> ${src} (was ${prev === 'link' ? `-> ${current.linkTarget ?? '?'}` : `a ${prev}`})`, script });
-    if (prev === 'link') {
-      real.before['src'] = current.linkTarget;
-      real.after['src'] = src;
-    }
   }
   // Attributes go to what the link points at, when it exists (Ansible warns and skips otherwise).
-  const plan = linkAttributes(existsFollowing(source) ? (source.type === 'link' ? source.resolved : source) : undefined, want, changes, result, real, facts.ids);
+  const plan = linkAttributes(existsFollowing(source) ? (source.type === 'link' ? source.resolved : source) : undefined, want, changes, result, diff(), facts.ids);
   // Check mode makes no link: Ansible's diff there has the attributes of what is at the path now.
-  const check = stateDiff(path, ansibleState(current), 'link');
-  if (prev === 'link' && current.linkTarget !== src) Object.assign(check, { before: { ...check.before, src: current.linkTarget }, after: { ...check.after, src } });
+  const check = diff();
   const now = current.type === 'link' ? current.resolved : current;
   if (now && existsFollowing(current) && wantsAttributes(want)) addAttributeDiff(check, now, attributeChanges(now, want), facts.ids);
   return { ...plan, checkDiff: diffEntries(check) };

@@ -1,4 +1,3 @@
-import { Validator } from 'ip-num';
 import { ConfigError } from '../errors.js';
 import { hasTemplate } from '../template/templar.js';
 import { shellJoin, shellQuote } from '../util/shlex.js';
@@ -6,8 +5,9 @@ import { defineAction } from './define.js';
 import { planWeave, type WeaveStep, type WeaveWanted } from './weave-plan.js';
 import { parseProbe, probeScript as probeScriptFor } from './weave-state.js';
 import { type ActionContext, ModuleFailure, type ModuleResult } from './types.js';
+import { parseIpv4Cidr } from '../util/ipv4.js';
 
-const isCidr = (s: string): boolean => Validator.isValidIPv4CidrNotation(s)[0];
+const isCidr = (s: string): boolean => parseIpv4Cidr(s) !== undefined;
 
 /** Peers as a list, or one string of names separated by spaces or commas (hesco's way). */
 function peerList(value: readonly unknown[] | undefined): string[] | undefined {
@@ -68,7 +68,7 @@ export const weaveModule = defineAction({
   args: {
     args: {
       state: { type: 'str', choices: ['started', 'stopped', 'absent'], default: 'started', description: 'started: the router runs (launched if needed) with these settings; stopped: `weave stop`; absent: `weave reset` (router, bridge and state removed).' },
-      peers: { type: 'list', description: 'The peers this host connects to (host[:port]), a list or one string separated by spaces or commas. Given, the router\'s targets become exactly these (connect the new, forget the others); not given, targets are left alone.' },
+      peers: { type: 'list', description: 'The peers this host connects to (host[:port]), a list or one string separated by spaces or commas. Given, the router\'s targets become exactly these (connect the new, forget the others); not given, targets are left alone. A peer naming this host (its inventory name or ansible_host) is left out, so every host can be given the whole group.' },
       password: { type: 'str', description: 'The network password, given to `weave launch` as WEAVE_PASSWORD in its environment (as data: never in argv, script text, output or logs).' },
       ipalloc_range: { type: 'str', description: 'The IP allocation range (`--ipalloc-range`, a CIDR). A running router with another range is stopped and launched again.' },
       init_peer_count: { type: 'int', description: 'The initial peer count for IPAM consensus (`--init-peer-count`), used at launch.' },
@@ -83,12 +83,17 @@ export const weaveModule = defineAction({
     if (problem) throw new ConfigError(`weave: ${problem}`, context.at);
   },
   async run(ctx, args) {
-    const peers = peerList(args.peers);
+    // A peer naming this host itself (its inventory name or address) is left out, as the seeds do
+    // (sttts connects to every other host; hesco strips the host's own address).
+    const self = new Set([ctx.host, String(ctx.vars['ansible_host'] ?? ctx.host)]);
+    const peers = peerList(args.peers)?.filter((p) => !self.has(p.replace(/:[0-9A-Za-z]+$/, '')));
     const [problem] = argumentProblems(args);
     if (problem) throw new ModuleFailure(problem);
     const probe = await ctx.exec(probeOf(args.executable));
     if (probe.rc !== 0) throw new ModuleFailure(`could not read weave's state: ${probe.stderr.trim()}`);
-    const seen = parseProbe(probe.stdout);
+    const probed = parseProbe(probe.stdout);
+    // In check mode the task that installs the script did not run: plan as if it had, with no router yet.
+    const seen = probed.missing && ctx.check ? { ...probed, missing: false } : probed;
     if (seen.missing && args.state !== 'absent') throw new ModuleFailure(`no weave script at ${args.executable} (install it first, e.g. with get_url)`);
     const wanted: WeaveWanted = {
       state: args.state,

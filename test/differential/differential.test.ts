@@ -8,7 +8,7 @@ import { labSkipReason } from '../helpers/lab.js';
 import { type Case, loadCases, playNames } from './lib/cases.js';
 import { type Difference, formatDifference } from './lib/compare.js';
 import { CASES, Side } from './lib/runner.js';
-import { Suite, type SuiteResult } from './lib/suite.js';
+import { Suite, type SuiteResult, TIMEOUT_SCALE } from './lib/suite.js';
 
 /**
  * The differential suite: every case under cases/ runs under ansible-playbook (the oracle) and
@@ -88,7 +88,7 @@ describe('differential: ansible-playbook 2.14 vs provision, case by case', () =>
       const report = process.env['DIFFERENTIAL_REPORT'];
       if (report && result) writeFileSync(report, `${JSON.stringify({ seconds: Number(seconds), ...result }, null, 2)}\n`);
     },
-    { timeout: 600_000 },
+    { timeout: 600_000 * TIMEOUT_SCALE },
   );
 
   after(

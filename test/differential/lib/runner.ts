@@ -142,6 +142,14 @@ export class Side {
     }
   }
 
+  /** provision --syntax-check of a playbook (relative to the cases copy), from the lab's controller host. */
+  async syntaxCheck(playbook: string, timeoutMs: number): Promise<ProcessResult> {
+    const path = join(this.cases, playbook);
+    const r = await runBin(['lab', 'run', '--lab', this.labDir, '--', 'provision', '--syntax-check', '-i', DEFAULT_INVENTORY, path], { cwd: dirname(path), timeoutMs });
+    if (r.timedOut) throw new Error(`provision --syntax-check ${playbook} timed out after ${timeoutMs} ms`);
+    return r;
+  }
+
   /** `lab exec HOST -- sh -c SCRIPT` as root. */
   async exec(host: string, script: string): Promise<ProcessResult> {
     return runBin(['lab', 'exec', '--lab', this.labDir, host, '--', 'sh', '-c', script.replaceAll('${ALT_PUBKEY}', readFileSync(`${this.altKey}.pub`, 'utf8').trim())], {

@@ -12,8 +12,10 @@ export interface SuiteResult {
   readonly notes: string[];
 }
 
-const BATCH_TIMEOUT_MS = 240_000;
-const SOLO_TIMEOUT_MS = 90_000;
+/** DIFFERENTIAL_TIMEOUT_SCALE (1 to 4) stretches every deadline on a machine busy with other work. */
+export const TIMEOUT_SCALE = Math.min(4, Math.max(1, Number(process.env['DIFFERENTIAL_TIMEOUT_SCALE']) || 1));
+const BATCH_TIMEOUT_MS = 240_000 * TIMEOUT_SCALE;
+const SOLO_TIMEOUT_MS = 90_000 * TIMEOUT_SCALE;
 const MAX_PROVISION_RUNS = 80;
 /** provision's batch is cut in chunks of this many cases, run side by side: a host it loses costs only the rest of its chunk. */
 const PROVISION_CHUNK = 8;
@@ -149,8 +151,30 @@ export class Suite {
     );
   }
 
+  /**
+   * The batch cases provision loads: a --syntax-check of them all, then again without each case
+   * it names. A case it refuses is reported once and left out of both tools' batch runs, so the
+   * batch recap still compares the rest (Ansible's would count the left-out case's tasks).
+   */
+  private async loadable(cases: readonly Case[]): Promise<Case[]> {
+    let todo = [...cases];
+    for (let attempt = 1; todo.length > 0; attempt++) {
+      const r = await this.provision.syntaxCheck(writeBatch(this.provision, todo, `load-${attempt}`), SOLO_TIMEOUT_MS);
+      if (r.code === 0) break;
+      const culprit = todo.find((c) => `${r.stderr}${r.stdout}`.includes(`/${c.provision}`));
+      if (!culprit) {
+        this.problems.push(`provision --syntax-check of the batch failed and names no case file (exit ${r.code}): ${firstLines(`${r.stderr}${r.stdout}`, 10)}`);
+        break;
+      }
+      this.refuse(culprit, 'setup', { tasks: [], plays: [], recap: undefined, exitCode: r.code, stderr: `${r.stderr}${r.stdout}` });
+      todo = todo.filter((c) => c !== culprit);
+    }
+    return todo;
+  }
+
   /** The batch: --check on the stand-in hosts, beside the real run and then the second run on h1 and h2. */
-  private async batchChain(batch: readonly Case[]): Promise<void> {
+  private async batchChain(cases: readonly Case[]): Promise<void> {
+    const batch = await this.loadable(cases);
     const runMode = async (mode: Mode): Promise<void> => {
       const cases = batch.filter((c) => c.header.modes.includes(mode));
       if (cases.length === 0) return;
@@ -285,7 +309,7 @@ export class Suite {
     return { runs, perCase, refusedHere };
   }
 
-  private refuse(c: Case, mode: Mode, run: RunRecord): void {
+  private refuse(c: Case, mode: Mode | 'setup', run: RunRecord): void {
     if (this.refused.has(c.name)) return;
     this.refused.add(c.name);
     this.differences.push({
