@@ -1,7 +1,6 @@
 import { ProvisionError } from '../errors.js';
 import { ExitCode } from './exit-codes.js';
-import { inventoryCommand } from './inventory-command.js';
-import { type Io, labCommand } from './lab-command.js';
+import type { Io } from './lab-command.js';
 import { playbookCommand } from './playbook-command.js';
 
 export { interruptActiveRuns } from '../engine/interrupt.js';
@@ -10,8 +9,9 @@ export { interruptActiveRuns } from '../engine/interrupt.js';
 export async function main(argv: readonly string[], io: Io = defaultIo): Promise<number> {
   try {
     const [first, ...rest] = argv;
-    if (first === 'lab') return await labCommand(rest, io);
-    if (first === 'inventory') return await inventoryCommand(rest, io);
+    // Loaded only when asked for: a playbook run does not pay for the lab's modules (and ip-num) at start.
+    if (first === 'lab') return await (await import('./lab-command.js')).labCommand(rest, io);
+    if (first === 'inventory') return await (await import('./inventory-command.js')).inventoryCommand(rest, io);
     return await playbookCommand(argv, io);
   } catch (err) {
     if (err instanceof ProvisionError) {

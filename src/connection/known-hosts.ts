@@ -9,6 +9,8 @@ interface Entry {
   readonly patterns: string;
   readonly type: string;
   readonly key: string;
+  /** Whether a host name matches `patterns`, compiled once (every host of a run is checked against every entry). */
+  readonly matches: (name: string) => boolean;
 }
 
 /** OpenSSH's name for a host in known_hosts: `addr`, or `[addr]:port` off port 22. */
@@ -30,21 +32,21 @@ export class KnownHosts {
         const trimmed = line.trim();
         if (!trimmed || trimmed.startsWith('#') || trimmed.startsWith('@')) continue;
         const [patterns = '', type = '', key = ''] = trimmed.split(/\s+/);
-        this.entries.push({ patterns, type, key });
+        this.entries.push({ patterns, type, key, matches: matcher(patterns) });
       }
     }
   }
 
   /** Key types known for a host, so the SSH handshake asks for one of those. */
   typesFor(name: string): string[] {
-    return [...new Set(this.entries.filter((e) => matches(e.patterns, name)).map((e) => e.type))];
+    return [...new Set(this.entries.filter((e) => e.matches(name)).map((e) => e.type))];
   }
 
   /** 'match', 'mismatch' (known with another key: refuse) or 'unknown'. */
   check(name: string, keyBlob: Buffer): 'match' | 'mismatch' | 'unknown' {
     const base64 = keyBlob.toString('base64');
     const type = keyBlob.subarray(4, 4 + keyBlob.readUInt32BE(0)).toString();
-    const known = this.entries.filter((e) => matches(e.patterns, name));
+    const known = this.entries.filter((e) => e.matches(name));
     if (known.some((e) => e.key === base64)) return 'match';
     return known.some((e) => e.type === type) ? 'mismatch' : 'unknown';
   }
@@ -56,24 +58,29 @@ export class KnownHosts {
     const type = keyBlob.subarray(4, 4 + keyBlob.readUInt32BE(0)).toString();
     mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
     appendFileSync(file, `${name} ${type} ${keyBlob.toString('base64')}\n`, { mode: 0o600 });
-    this.entries.push({ patterns: name, type, key: keyBlob.toString('base64') });
+    this.entries.push({ patterns: name, type, key: keyBlob.toString('base64'), matches: matcher(name) });
   }
 }
 
-function matches(patterns: string, name: string): boolean {
+function matcher(patterns: string): (name: string) => boolean {
   if (patterns.startsWith('|1|')) {
     const [, , salt = '', hash = ''] = patterns.split('|');
-    return createHmac('sha1', Buffer.from(salt, 'base64')).update(name).digest('base64') === hash;
+    const key = Buffer.from(salt, 'base64');
+    return (name) => createHmac('sha1', key).update(name).digest('base64') === hash;
   }
-  let matched = false;
-  for (const raw of patterns.split(',')) {
+  const terms = patterns.split(',').map((raw) => {
     const negated = raw.startsWith('!');
     const pattern = negated ? raw.slice(1) : raw;
-    const regex = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
-    if (regex.test(name)) {
-      if (negated) return false;
-      matched = true;
+    return { negated, regex: new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`) };
+  });
+  return (name) => {
+    let matched = false;
+    for (const { negated, regex } of terms) {
+      if (regex.test(name)) {
+        if (negated) return false;
+        matched = true;
+      }
     }
-  }
-  return matched;
+    return matched;
+  };
 }

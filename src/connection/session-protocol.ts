@@ -38,9 +38,18 @@ trap 'rm -rf -- "$__pv_d"' EXIT
 trap 'exit 129' HUP
 trap 'exit 143' TERM
 # Tools by absolute path: a task's environment (PATH, IFS) must not change how the session works.
-__pv_b=$(command -v base64) || exit 96
-__pv_h=$(command -v head) || exit 96
-__pv_s=$(command -v setsid) || __pv_s=
+# Looked up by the shell itself: a \$(command -v) per tool costs a fork on every host.
+__pv_which() {
+  __pv_w=; __pv_f=$IFS; IFS=:; set -f
+  for __pv_x in $PATH; do
+    if [ -f "\${__pv_x:-.}/$1" ] && [ -x "\${__pv_x:-.}/$1" ]; then __pv_w="\${__pv_x:-.}/$1"; break; fi
+  done
+  IFS=$__pv_f; set +f
+  [ -n "$__pv_w" ] || __pv_w=$(command -v "$1")
+}
+__pv_which base64 || exit 96; __pv_b=$__pv_w
+__pv_which head || exit 96; __pv_h=$__pv_w
+__pv_which setsid && __pv_s=$__pv_w || __pv_s=
 __pv_g=$$
 if [ -r /proc/$$/stat ]; then read -r __pv_x __pv_x __pv_x __pv_x __pv_g __pv_x </proc/$$/stat; fi
 # Decodes every value before exporting any, then exports them all.
@@ -136,8 +145,9 @@ export function frame(input: FrameInput): string {
     if (!ENV_NAME.test(name)) throw new Error(`invalid environment variable name: ${JSON.stringify(name)}`);
     if (value.includes('\0')) throw new Error(`environment variable ${name} cannot contain a NUL byte`);
   }
-  const end = `PROVISION_END_${randomBytes(8).toString('hex')}`;
   let text = `__pv ${input.id} ${input.inline ? 's' : 'i'} ${input.stdin ? 1 : 0} ${env.length > 0 ? 1 : 0} ${shellQuote(input.script)}`;
+  if (!input.stdin && env.length === 0) return `${text}\n`;
+  const end = `PROVISION_END_${randomBytes(8).toString('hex')}`;
   let bodies = '';
   // Base64 lines can never equal the terminator (it has '_'), so the data cannot end its heredoc.
   if (input.stdin) {

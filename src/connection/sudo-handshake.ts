@@ -14,7 +14,8 @@ export interface SudoStart {
  * sudo, then a shell. The password is written only after sudo's own prompt (a per-session random
  * string) has been read on stderr, and at most once: on a NOPASSWD host it is never sent, and a
  * second prompt means it was wrong. The shell announces itself with a random token before it
- * reads anything, so nothing is written to the channel before it is known who reads it.
+ * reads anything, so nothing but the password is written before it is known who reads it (with
+ * sudo -n, which never reads stdin, the only thing written before is the request to announce).
  */
 export function sudoStart(user: string, password: string | undefined, timeoutMs: number): SudoStart {
   // sudo reads the password up to the first line break: anything after it would reach the shell.
@@ -24,10 +25,13 @@ export function sudoStart(user: string, password: string | undefined, timeoutMs:
   const key = randomBytes(8).toString('hex');
   const prompt = `[sudo via provision, key=${key}] password:`;
   const ready = `provision-ready-${key}`;
+  if (password === undefined) {
+    // sudo -n never reads stdin (it fails instead of prompting), so the shell itself can be asked
+    // to announce itself: one exec fewer on every host than the wrapper below.
+    return { command: `sudo -H -n -u ${shellQuote(user)} -- /bin/sh`, handshake: (streams) => handshake(streams, { user, password, prompt, ready, timeoutMs }, `echo ${ready}\n`) };
+  }
   const shell = `/bin/sh -c ${shellQuote(`echo ${ready}; exec /bin/sh`)}`;
-  const command = password === undefined
-    ? `sudo -H -n -u ${shellQuote(user)} -- ${shell}`
-    : `sudo -H -S -p ${shellQuote(prompt)} -u ${shellQuote(user)} -- ${shell}`;
+  const command = `sudo -H -S -p ${shellQuote(prompt)} -u ${shellQuote(user)} -- ${shell}`;
   return { command, handshake: (streams) => handshake(streams, { user, password, prompt, ready, timeoutMs }) };
 }
 
@@ -39,7 +43,8 @@ interface HandshakeSpec {
   readonly timeoutMs: number;
 }
 
-function handshake(streams: ShellStreams, spec: HandshakeSpec): Promise<void> {
+/** `announce`: written first, for a shell that reads it as soon as sudo has started it. */
+function handshake(streams: ShellStreams, spec: HandshakeSpec, announce?: string): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     let out = '';
     let err = '';
@@ -75,5 +80,6 @@ function handshake(streams: ShellStreams, spec: HandshakeSpec): Promise<void> {
     streams.stdout.on('data', onOut);
     streams.stderr.on('data', onErr);
     streams.onClose(() => finish(fail(/password is required/.test(err) ? 'Missing sudo password' : said() || 'sudo ended')));
+    if (announce) streams.stdin.write(announce);
   });
 }

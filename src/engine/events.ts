@@ -121,6 +121,17 @@ export interface HostRetryEvent {
   readonly result: Vars;
 }
 
+/** include_tasks included a file for these hosts (with this loop item): ansible-playbook's "included: FILE for HOSTS". */
+export interface IncludedEvent {
+  readonly type: 'included';
+  readonly task_id: string;
+  readonly play_id: string;
+  readonly file: string;
+  readonly hosts: readonly string[];
+  /** The loop item (or its label), when the include has a loop. */
+  readonly item?: unknown;
+}
+
 export interface WarningEvent {
   readonly type: 'warning';
   readonly message: string;
@@ -159,6 +170,7 @@ export type RunEvent =
   | PlayStartEvent
   | TaskStartEvent
   | HostResultEvent
+  | IncludedEvent
   | HostRetryEvent
   | HostAsyncEvent
   | WarningEvent

@@ -183,7 +183,13 @@ function title(run: PlayRun, task: Task, vars: Vars | undefined): string {
 /** What a result changes for the rest of the run: facts (the delegated host's with delegate_facts), register, notified handlers. */
 function record(run: PlayRun, host: string, task: Task, outcome: TaskOutcome, delegatedTo: string | undefined, notify = true): void {
   const { variables } = run.state;
-  if (outcome.facts) variables.setHostFacts(delegatedTo !== undefined && task.flow?.delegateFacts ? delegatedTo : host, outcome.facts);
+  // setup's facts are gathered facts (they replace those of the same names, for the run); set_fact's and include_vars' are host facts.
+  // With delegate_facts they are the delegated host's.
+  if (outcome.facts) {
+    const factsHost = delegatedTo !== undefined && task.flow?.delegateFacts ? delegatedTo : host;
+    if (task.module === 'setup') variables.mergeFacts(factsHost, outcome.facts);
+    else variables.setHostFacts(factsHost, outcome.facts);
+  }
   if (task.register) variables.setHostFacts(host, { [task.register]: outcome.result });
   // Only a changed result notifies (a failed one does not, even when ignored).
   if (notify && outcome.status === 'changed') run.handlers.notify(host, task.notify);

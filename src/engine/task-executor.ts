@@ -186,7 +186,7 @@ async function runOnce(run: TaskRun, vars: Vars, attempt?: number): Promise<OneR
     ran = { changed: false, failed: true, msg: err.message, data: err.data };
   }
   // set_fact's facts are typed as Ansible's set_fact action types them ("yes" is true).
-  const moduleResult: ModuleResult = ran.facts ? { ...ran, facts: setFactValues(ran.facts), data: { ...ran.data, ansible_facts: setFactValues(ran.facts) } } : ran;
+  const moduleResult: ModuleResult = ran.facts && module.name === 'set_fact' ? { ...ran, facts: setFactValues(ran.facts), data: { ...ran.data, ansible_facts: setFactValues(ran.facts) } } : ran;
   const result: Vars = {
     ...moduleResult.data,
     changed: moduleResult.changed,

@@ -69,6 +69,11 @@ export class Variables {
     this.views.delete(host);
   }
 
+  /** The setup module: these facts join (and replace by name) the host's gathered facts. */
+  mergeFacts(host: string, facts: Vars): void {
+    this.setFacts(host, { ...this.facts.get(host), ...facts });
+  }
+
   /** meta: clear_facts: the gathered facts go (set_fact and register stay, as Ansible's fact cache). */
   clearFacts(host: string): void {
     this.facts.delete(host);

@@ -6,6 +6,8 @@ import { assertModule, debugModule, failModule, setFactModule } from './controll
 import { copyModule } from './copy.js';
 import { fileModule } from './file.js';
 import { getUrlModule } from './get-url.js';
+import { includeVarsModule } from './include-vars.js';
+import { setupModule } from './setup.js';
 import { lineinfileModule } from './lineinfile.js';
 import { packageModule } from './package.js';
 import { serviceModule } from './service.js';
@@ -19,7 +21,7 @@ import { weaveModule } from './weave.js';
 /** Every module, in the order of the reference. The playbook parser reads this; modules never read the parser. */
 const ALL: readonly Module[] = [
   commandModule, shellModule, rawModule, copyModule, templateModule, fileModule, lineinfileModule,
-  blockinfileModule, statModule, debugModule, setFactModule, assertModule, failModule,
+  blockinfileModule, statModule, debugModule, setFactModule, assertModule, failModule, includeVarsModule, setupModule,
   asyncStatusModule,
   // System modules (issue 10).
   aptModule, packageModule, serviceModule, systemdModule, getUrlModule,
@@ -29,15 +31,27 @@ const ALL: readonly Module[] = [
 
 export const modules: ReadonlyMap<string, Module> = new Map(ALL.map((m) => [m.name, m]));
 
-/** The prefixes of Ansible's fully qualified names that name these same modules. */
-export const QUALIFIED_PREFIXES = ['ansible.builtin.', 'ansible.legacy.'] as const;
+/** The collection a module belongs to in Ansible (ansible.builtin unless its definition names another). */
+export function collectionOf(module: Module): string {
+  return module.collection ?? 'ansible.builtin';
+}
+
+/**
+ * Every name a task may use for a module: its own, its fully qualified one
+ * (`ansible.builtin.copy`, `ansible.posix.authorized_key`), and `ansible.legacy.` for builtins.
+ * Derived from the modules' definitions, so a new module gets its names with it.
+ */
+export function namesOf(m: Module): string[] {
+  return [m.name, `${collectionOf(m)}.${m.name}`, ...(collectionOf(m) === 'ansible.builtin' ? [`ansible.legacy.${m.name}`] : [])];
+}
+
+const NAMES: ReadonlyMap<string, string> = new Map(ALL.flatMap((m) => namesOf(m).map((n) => [n, m.name] as const)));
 
 /** A module's own name from the name a task uses (`copy`, `ansible.builtin.copy`); undefined if unknown. */
 export function resolveModuleName(name: string): string | undefined {
-  const prefix = QUALIFIED_PREFIXES.find((p) => name.startsWith(p));
-  const bare = prefix ? name.slice(prefix.length) : name;
-  return modules.has(bare) ? bare : undefined;
+  return NAMES.get(name);
 }
+
 
 export function getModule(name: string): Module {
   const module = modules.get(resolveModuleName(name) ?? name);

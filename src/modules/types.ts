@@ -39,6 +39,8 @@ export class ModuleFailure extends Error {
 export interface PlannerModule {
   readonly kind: 'planner';
   readonly name: string;
+  /** Its Ansible collection (ansible.builtin when absent): tasks may name it collection.name. */
+  readonly collection?: string;
   readonly description: string;
   readonly schema: ArgsSchema;
   validate?(args: Vars, context: ValidationContext): void;
@@ -89,6 +91,8 @@ export interface ModuleResult {
 export interface ActionModule {
   readonly kind: 'action';
   readonly name: string;
+  /** Its Ansible collection (ansible.builtin when absent): tasks may name it collection.name. */
+  readonly collection?: string;
   readonly description: string;
   readonly schema: ArgsSchema;
   /** Runs on the controller alone: no connection is opened for it. */

@@ -50,12 +50,12 @@ export interface Task {
   readonly include?: IncludeSpec;
 }
 
-/** What an include_tasks task includes. */
+/** What an include_tasks (or include_role) task includes. */
 export interface IncludeSpec {
   /** The file as written (may be a template, rendered per host and loop item). */
   readonly file: string;
-  /** Where a relative file is looked for, in order. */
-  readonly dirs: readonly string[];
+  /** The file (or role) a rendered name means, undefined if there is none. */
+  readonly resolve: (name: string) => string | undefined;
   /** The file's tasks, read and checked at load when its name is no template. */
   readonly nodes?: readonly PlayNode[];
   /** Reads and parses a file of tasks (for a templated name, when it runs). */
@@ -77,6 +77,13 @@ export interface RoleRun {
   readonly params: Vars;
   /** The roles that pulled this one in as a dependency, outermost first (Ansible's dep chain). */
   readonly parents: readonly RoleRun[];
+}
+
+/** One run of a role in a play: its tasks and handlers, and its variables. */
+export interface LoadedRole {
+  readonly run: RoleRun;
+  readonly tasks: readonly PlayNode[];
+  readonly handlers: readonly PlayNode[];
 }
 
 /**
@@ -154,6 +161,8 @@ export interface Play {
   /** Role handlers (a block per role), then the play's. */
   readonly handlers: readonly Block[];
   readonly gatherFacts: boolean;
+  /** Conditions of the import_playbook that brought the play in: fact gathering is skipped where they do not hold. */
+  readonly when?: readonly Condition[];
   /** `force_handlers:` (undefined: --force-handlers decides). */
   readonly forceHandlers?: boolean;
   readonly become: boolean | undefined;

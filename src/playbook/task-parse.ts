@@ -125,14 +125,15 @@ export function parseKeyValues(text: string, at: SourcePosition, freeFormKeys?: 
   for (const word of splitWords(text, at)) {
     const m = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(word);
     if (m && (!freeFormKeys || freeFormKeys.includes(m[1] ?? ''))) {
-      args[m[1] ?? ''] = unquote(m[2] ?? '');
+      args[m[1] ?? ''] = unquote((m[2] ?? '').replace(/\n$/, ''));
     } else if (freeFormKeys) {
       free.push(word);
     } else {
       throw new ConfigError(`expected key=value in module arguments, found "${word}"`, at);
     }
   }
-  if (freeFormKeys && free.length > 0) args['_raw_params'] = free.join(' ');
+  // As Ansible's join_args: words joined by one space, but a line break stays a line break.
+  if (freeFormKeys && free.length > 0) args['_raw_params'] = free.reduce((line, w) => (line === '' || line.endsWith('\n') ? line + w : `${line} ${w}`), '').replace(/\n$/, '');
   return args;
 }
 
@@ -151,6 +152,11 @@ function splitWords(text: string, at: SourcePosition): string[] {
     } else if ((ch === '"' || ch === "'") && braces === 0) {
       quote = ch;
     } else if (/\s/.test(ch) && braces === 0) {
+      // A line break ends its line's last word, as Ansible's split_args keeps it (`shell: |` scripts).
+      if (ch === '\n') {
+        if (word) word += '\n';
+        else if (words.length > 0 && !words[words.length - 1]?.endsWith('\n')) words[words.length - 1] += '\n';
+      }
       if (word) words.push(word);
       word = '';
       continue;

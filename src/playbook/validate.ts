@@ -43,7 +43,7 @@ export function validatePlaybooks(playbooks: readonly Playbook[], templar: Templ
       // A handler answers to its name, "role : name" and its listen topics.
       const handlerNames = new Set(handlers.flatMap((h) => [...(h.name === undefined ? [] : [h.name, taskTitle(h)]), ...h.listen]));
       for (const task of [...tasksIn(play.blocks), ...handlers]) {
-        if (task.module === 'include_tasks') {
+        if (task.module === 'include_tasks' || task.module === 'include_role') {
           attempt(() => templar.check(task.include?.file ?? '', task.at));
           if (task.loop !== undefined) attempt(() => checkTemplates(task.loop, templar, task.at));
           continue;

@@ -1,5 +1,5 @@
 import { basename, dirname } from 'node:path';
-import { IPv4, IPv4CidrRange, IPv4Prefix, Validator } from 'ip-num';
+import { type Ipv4Range, ipv4Text, isIpv4Number, netmaskText, parseIpv4Cidr, rangeContains, rangeOf, rangesOverlap } from '../util/ipv4.js';
 
 /**
  * The functions the seed playbooks reach for with Jinja filters, usable both as Handlebars
@@ -22,15 +22,21 @@ function toList(v: unknown, name: string): unknown[] {
   throw new Error(`${name}: expected a list, got ${JSON.stringify(v)}`);
 }
 
-function cidrOf(text: unknown, name: string): IPv4CidrRange {
-  const s = String(text);
-  if (!Validator.isValidIPv4CidrNotation(s)[0]) throw new Error(`${name}: ${JSON.stringify(text)} is not an IPv4 CIDR`);
-  return IPv4CidrRange.fromCidr(s);
+function cidrOf(text: unknown, name: string): Ipv4Range {
+  const range = parseIpv4Cidr(String(text));
+  if (!range) throw new Error(`${name}: ${JSON.stringify(text)} is not an IPv4 CIDR`);
+  return range;
 }
 
-function rangeOrAddress(text: unknown, name: string): IPv4CidrRange {
+function rangeOrAddress(text: unknown, name: string): Ipv4Range {
   const s = String(text);
   return s.includes('/') ? cidrOf(s, name) : cidrOf(`${s}/32`, name);
+}
+
+function wholeNumber(v: unknown, name: string): number {
+  const n = toNumber(v, name);
+  if (!Number.isInteger(n)) throw new Error(`${name}: ${JSON.stringify(v)} is not a whole number`);
+  return n;
 }
 
 /** Reads a nested value by a dotted path (`ansible_eth1.ipv4.address`), own properties only. */
@@ -82,29 +88,29 @@ export const filters: Record<string, Filter> = {
   not: (v) => !v,
   contains: (list, item) => (typeof list === 'string' ? list.includes(String(item)) : toList(list, 'contains').includes(item)),
 
-  // The IP toolkit (ip-num): subnets and addresses for a host's index, masks, membership.
+  // The IP toolkit (util/ipv4.ts): subnets and addresses for a host's index, masks, membership.
   /** The n-th (from 0) subnet of size /prefix inside a range: per-host `--fixed-cidr`. */
   ip_subnet: (range, prefix, index) => {
     const r = cidrOf(range, 'ip_subnet');
-    const size = 2n ** BigInt(32 - toNumber(prefix, 'ip_subnet'));
-    const start = r.getFirst().getValue() + size * BigInt(toNumber(index, 'ip_subnet'));
-    const sub = new IPv4CidrRange(IPv4.fromNumber(start), IPv4Prefix.fromNumber(BigInt(toNumber(prefix, 'ip_subnet'))));
-    if (!r.contains(sub)) throw new Error(`ip_subnet: subnet ${index} of /${prefix} is outside ${range}`);
-    return sub.toCidrString();
+    const p = wholeNumber(prefix, 'ip_subnet');
+    if (p < 0 || p > 32) throw new Error(`ip_subnet: prefix ${String(prefix)} is not between 0 and 32`);
+    const start = r.first + 2 ** (32 - p) * wholeNumber(index, 'ip_subnet');
+    const sub = rangeOf(start, p);
+    if (!isIpv4Number(start) || sub.first !== start || !rangeContains(r, sub)) throw new Error(`ip_subnet: subnet ${index} of /${prefix} is outside ${range}`);
+    return `${ipv4Text(start)}/${p}`;
   },
   /** The n-th address of a range (0 is the network address; negative counts from the end). */
   ip_address: (range, index) => {
     const r = cidrOf(range, 'ip_address');
-    const n = BigInt(toNumber(index, 'ip_address'));
-    const value = n >= 0n ? r.getFirst().getValue() + n : r.getLast().getValue() + n + 1n;
-    const ip = IPv4.fromNumber(value);
-    if (!r.contains(ip)) throw new Error(`ip_address: address ${index} is outside ${range}`);
-    return ip.toString();
+    const n = wholeNumber(index, 'ip_address');
+    const value = n >= 0 ? r.first + n : r.last + n + 1;
+    if (value < r.first || value > r.last) throw new Error(`ip_address: address ${index} is outside ${range}`);
+    return ipv4Text(value);
   },
-  ip_netmask: (range) => cidrOf(range, 'ip_netmask').getPrefix().toMask().toString(),
-  ip_prefix: (range) => Number(cidrOf(range, 'ip_prefix').getPrefix().getValue()),
-  ip_network: (range) => cidrOf(range, 'ip_network').getFirst().toString(),
-  ip_broadcast: (range) => cidrOf(range, 'ip_broadcast').getLast().toString(),
-  ip_contains: (range, item) => cidrOf(range, 'ip_contains').contains(rangeOrAddress(item, 'ip_contains')),
-  ip_overlaps: (a, b) => rangeOrAddress(a, 'ip_overlaps').isOverlapping(rangeOrAddress(b, 'ip_overlaps')),
+  ip_netmask: (range) => netmaskText(cidrOf(range, 'ip_netmask').prefix),
+  ip_prefix: (range) => cidrOf(range, 'ip_prefix').prefix,
+  ip_network: (range) => ipv4Text(cidrOf(range, 'ip_network').first),
+  ip_broadcast: (range) => ipv4Text(cidrOf(range, 'ip_broadcast').last),
+  ip_contains: (range, item) => rangeContains(cidrOf(range, 'ip_contains'), rangeOrAddress(item, 'ip_contains')),
+  ip_overlaps: (a, b) => rangesOverlap(rangeOrAddress(a, 'ip_overlaps'), rangeOrAddress(b, 'ip_overlaps')),
 };

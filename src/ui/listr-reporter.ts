@@ -57,6 +57,7 @@ export class ListrReporter implements Reporter {
       case 'host_async':
       case 'play_end':
       case 'no_hosts_left':
+      case 'included':
         break;
     }
   }

@@ -1,7 +1,14 @@
 import type { RunEvent } from '../engine/events.js';
 import type { Reporter } from '../engine/reporter.js';
-import { asyncLine, diffText, hostResultLines, retryLine } from './format.js';
+import { asyncLine, diffText, hostResultLines, resultJson, retryLine } from './format.js';
 import { banner, recapBlock } from './recap.js';
+
+const INCLUDES = /(^|\.)(include_tasks|include_role|include)$/;
+
+/** A loop item as Ansible's label shows it. */
+function itemLabel(item: unknown): string {
+  return typeof item === 'string' ? item : resultJson(item);
+}
 
 /** Plain lines like ansible-playbook's (for pipes, CI, Vagrant and Molecule). */
 export class PlainReporter implements Reporter {
@@ -30,8 +37,13 @@ export class PlainReporter implements Reporter {
         // Free strategy: the banner comes with a result of another task than the last one shown (Ansible's default callback).
         if (!this.free) this.showBanner(event.task_id);
         break;
+      case 'included':
+        this.write(`included: ${event.file} for ${event.hosts.join(', ')}${event.item !== undefined ? ` => (item=${itemLabel(event.item)})` : ''}\n`);
+        break;
       case 'host_result':
         if (this.free) this.showBanner(event.task_id);
+        // ansible-playbook shows an include's result only as its "included:" lines (a skip still shows).
+        if (event.status === 'ok' && INCLUDES.test(this.actions.get(event.task_id) ?? '')) break;
         if (event.diff && event.diff.length > 0) this.write(`${diffText(event.diff)}\n`);
         for (const line of hostResultLines(event, this.actions.get(event.task_id) ?? '', this.verbosity)) this.write(`${line}\n`);
         break;

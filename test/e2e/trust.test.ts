@@ -74,7 +74,9 @@ describe('trust over real SSH: secrets, no hang, reconnect, Ctrl-C (playground l
   };
   /** Samples every argv on a host while `during` runs. */
   const argvsDuring = async <T>(host: string, during: () => Promise<T>): Promise<{ result: T; argvs: string }> => {
-    const sampler = lab.exec(host, ['sh', '-c', 'i=0; while [ $i -lt 400 ] && [ ! -e /tmp/stop-sampling ]; do ps -eo args; sleep 0.02; i=$((i+1)); done; rm -f /tmp/stop-sampling']);
+    const sampler = lab.exec(host, ['sh', '-c', 'touch /tmp/sampling; i=0; while [ $i -lt 400 ] && [ ! -e /tmp/stop-sampling ]; do ps -eo args; sleep 0.02; i=$((i+1)); done; rm -f /tmp/stop-sampling /tmp/sampling']);
+    // The run starts once the sampler does (on a busy machine, a fast run could end before it).
+    for (let i = 0; i < 100 && (await onHost(host, 'test -e /tmp/sampling && echo started || :')).trim() !== 'started'; i++) await new Promise((r) => setTimeout(r, 100));
     const result = await during();
     await onHost(host, 'touch /tmp/stop-sampling');
     return { result, argvs: (await sampler).stdout };
