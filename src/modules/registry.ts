@@ -1,4 +1,5 @@
 import { aptModule } from './apt.js';
+import { asyncStatusModule } from './async-status.js';
 import { blockinfileModule } from './blockinfile.js';
 import { commandModule, rawModule, shellModule } from './command.js';
 import { assertModule, debugModule, failModule, setFactModule } from './controller.js';
@@ -21,6 +22,7 @@ import { weaveModule } from './weave.js';
 const ALL: readonly Module[] = [
   commandModule, shellModule, rawModule, copyModule, templateModule, fileModule, lineinfileModule,
   blockinfileModule, statModule, debugModule, setFactModule, assertModule, failModule, includeVarsModule, setupModule,
+  asyncStatusModule,
   // System modules (issue 10).
   aptModule, packageModule, serviceModule, systemdModule, getUrlModule,
   ...SYSTEM_MODULES_B,

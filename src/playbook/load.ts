@@ -8,6 +8,7 @@ import { kindOf } from '../util/safe-fs.js';
 import { type KeywordTemplates, readFlag, readText } from './keyword-values.js';
 import { PLAY_KEYWORDS, UNSUPPORTED_PLAY_KEYWORDS } from './keywords.js';
 import type { Block, Condition, FlushHandlers, Play, Playbook, PlayNode, RoleRun } from './model.js';
+import { parsePlayFlow } from './play-flow.js';
 import { readRoleEntry, readRoles } from './roles.js';
 import { parseTaskList, type ReuseContext } from './task-list.js';
 import { conditions, type ModuleCatalog, stringList } from './task-parse.js';
@@ -108,6 +109,7 @@ function readPlay(raw: unknown, at: SourcePosition, file: string, catalog: Modul
   const tasks = tasksOf('tasks', playDirs);
   const postTasks = tasksOf('post_tasks', playDirs);
   const handlers = tasksOf('handlers', playDirs);
+  const flow = parsePlayFlow(raw, keyAt);
   return {
     name: optionalScalar(raw, 'name', keyAt) ?? hosts,
     hosts,
@@ -127,6 +129,7 @@ function readPlay(raw: unknown, at: SourcePosition, file: string, catalog: Modul
     remoteUser,
     tags: stringList(raw, 'tags', keyAt),
     templated,
+    ...(flow ? { flow } : {}),
   };
 }
 

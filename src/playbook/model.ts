@@ -1,14 +1,13 @@
 import type { SourcePosition } from '../errors.js';
 import type { Expression } from '../expr/expression.js';
 import type { Vars } from '../util/data.js';
+import type { Condition } from './condition.js';
+import type { TaskFlow } from './flow-keywords.js';
 import type { KeywordTemplates } from './keyword-values.js';
+import type { PlayFlow } from './play-flow.js';
 
-/** A parsed condition with the text it came from, for messages. */
-export interface Condition {
-  readonly text: string;
-  readonly expression: Expression;
-  readonly at: SourcePosition | undefined;
-}
+// (In a file of its own: the flow keywords use it, and this file uses them.)
+export type { Condition } from './condition.js';
 
 export interface Task {
   readonly kind: 'task';
@@ -45,6 +44,8 @@ export interface Task {
   readonly role: string | undefined;
   /** Keywords written as templates (their fields above stay unset until the task runs on a host). */
   readonly templated: KeywordTemplates;
+  /** until/retries, delegate_to, run_once, environment, async, throttle…: absent when the task uses none. */
+  readonly flow?: TaskFlow;
   /** include_tasks (module "include_tasks"): what it includes, read when it runs on a host. */
   readonly include?: IncludeSpec;
 }
@@ -170,6 +171,8 @@ export interface Play {
   readonly tags: readonly string[];
   /** become, become_user, remote_user written as templates: rendered per host. */
   readonly templated: KeywordTemplates;
+  /** serial, strategy, any_errors_fatal, max_fail_percentage, vars_prompt…: absent when the play uses none. */
+  readonly flow?: PlayFlow;
 }
 
 export interface Playbook {

@@ -107,12 +107,12 @@ describe('play keywords: types checked, nothing silently ignored', () => {
     'become.yml': '- hosts: all\n  become: maybe\n  tasks: []\n',
     'connection.yml': '- hosts: all\n  connection: local\n  tasks: []\n',
     'import-tags.yml': '- import_playbook: become.yml\n  serial: 1\n',
-    'serial.yml': '- hosts: all\n  serial: 2\n  tasks: []\n',
+    'order.yml': '- hosts: all\n  order: sorted\n  tasks: []\n',
     'task-user.yml': '- hosts: all\n  tasks:\n    - command: id\n      remote_user: app\n',
     'with-dict.yml': '- hosts: all\n  tasks:\n    - debug: var=item\n      with_dict: {a: 1}\n',
   });
   test("Ansible's keywords that the engine does not run yet are refused as such, never ignored", () => {
-    assert.equal(messageOf(dir, () => load(dir, 'serial.yml')), 'DIR/serial.yml:2:3: play keyword "serial" is not supported by provision yet');
+    assert.equal(messageOf(dir, () => load(dir, 'order.yml')), 'DIR/order.yml:2:3: play keyword "order" is not supported by provision yet');
     assert.equal(messageOf(dir, () => load(dir, 'task-user.yml')), 'DIR/task-user.yml:4:7: task keyword "remote_user" is not supported by provision yet');
     assert.equal(messageOf(dir, () => load(dir, 'with-dict.yml')), 'DIR/with-dict.yml:4:7: task keyword "with_dict" is not supported by provision yet');
   });
