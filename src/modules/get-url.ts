@@ -90,7 +90,7 @@ export const getUrlModule = defineAction({
       checksum: { type: 'str', default: '', description: '`algorithm:digest` (sha256:…, sha1, md5, sha224, sha384, sha512): the download must have it; when dest has it already, nothing is downloaded.' },
       force: { type: 'bool', default: false, aliases: ['thirsty'], description: 'Download even when dest has the checksum (the file is still replaced only if its content differs).' },
       timeout: { type: 'int', default: 10, description: 'Seconds to connect, and seconds a transfer may stall, before the request fails.' },
-      headers: { type: 'dict', description: 'HTTP request headers (given to curl on its stdin, never in its arguments).' },
+      headers: { type: 'dict', description: 'HTTP request headers (given to curl or wget on its stdin, never in its arguments); a line break or NUL in one is refused.' },
       validate_certs: { type: 'bool', default: true, description: 'Check the server certificate for HTTPS.' },
       use_proxy: { type: 'bool', default: true, description: "Use the host's proxy environment variables." },
       ...FILE_ATTRIBUTE_ARGS,
