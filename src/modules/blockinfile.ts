@@ -1,7 +1,8 @@
 import { defineModule } from './define.js';
 import { editBlock } from './line-edit.js';
 import { FILE_ATTRIBUTE_ARGS, UNIMPLEMENTED_FILE_ARGS } from './schema.js';
-import { checkRegexes, planTextEdit, textEditFacts } from './text-edit.js';
+import { checkRegexes, editedFile, planTextEdit, textEditFacts } from './text-edit.js';
+import { checkValidate, VALIDATE_BACKUP_ARGS, withValidateAndBackup } from './validate-backup.js';
 
 export const blockinfileModule = defineModule({
   name: 'blockinfile',
@@ -18,16 +19,18 @@ export const blockinfileModule = defineModule({
       insertbefore: { type: 'str', description: 'Where a new block goes: before the last line matching this regular expression, or BOF.' },
       create: { type: 'bool', default: false, description: 'Create the file (and its missing directories) when it does not exist.' },
       ...FILE_ATTRIBUTE_ARGS,
+      ...VALIDATE_BACKUP_ARGS,
     },
-    notImplemented: ['backup', 'validate', ...UNIMPLEMENTED_FILE_ARGS],
+    notImplemented: [...UNIMPLEMENTED_FILE_ARGS],
     mutuallyExclusive: [['insertbefore', 'insertafter']],
   },
   validate(args, context) {
+    checkValidate(args, 'blockinfile', context.at);
     checkRegexes(args, ['insertafter', 'insertbefore'], context.at);
   },
   facts: (args, _local, context) => textEditFacts(args, context.diff),
   plan: (args, facts) =>
-    planTextEdit(
+    withValidateAndBackup(planTextEdit(
       args,
       facts,
       (content) =>
@@ -41,5 +44,5 @@ export const blockinfileModule = defineModule({
           insertbefore: args.insertbefore,
         }),
       { notPresent: `File ${args.path} not present`, missing: `Path ${args.path} does not exist !`, missingFailsFirst: true },
-    ),
+    ), args, editedFile(facts.file), 'lineinfile'),
 });

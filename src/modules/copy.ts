@@ -3,10 +3,11 @@ import { basename } from 'node:path';
 import { ConfigError } from '../errors.js';
 import { hasTemplate } from '../template/templar.js';
 import { defineModule } from './define.js';
-import { placement, placementFacts, planPlacement } from './file-placement.js';
+import { placedFile, placement, placementFacts, planPlacement } from './file-placement.js';
 import { pythonJsonDumps } from './python-json.js';
 import { FILE_ATTRIBUTE_ARGS, UNIMPLEMENTED_FILE_ARGS } from './schema.js';
 import { ModuleFailure } from './types.js';
+import { checkValidate, VALIDATE_BACKUP_ARGS, withValidateAndBackup } from './validate-backup.js';
 
 export const copyModule = defineModule({
   name: 'copy',
@@ -19,12 +20,14 @@ export const copyModule = defineModule({
       force: { type: 'bool', default: true, description: 'Replace a file whose content differs; with false, only create a missing one.' },
       follow: { type: 'bool', default: false, description: 'When dest is a link, write through it to its target instead of replacing the link.' },
       ...FILE_ATTRIBUTE_ARGS,
+      ...VALIDATE_BACKUP_ARGS,
     },
-    notImplemented: ['backup', 'validate', 'directory_mode', 'remote_src', 'local_follow', 'checksum', 'decrypt', ...UNIMPLEMENTED_FILE_ARGS],
+    notImplemented: ['directory_mode', 'remote_src', 'local_follow', 'checksum', 'decrypt', ...UNIMPLEMENTED_FILE_ARGS],
     mutuallyExclusive: [['src', 'content']],
     requiredOneOf: [['src', 'content']],
   },
   validate(args, context) {
+    checkValidate(args, 'copy', context.at);
     const src = args['src'];
     if (typeof src !== 'string' || hasTemplate(src)) return;
     const path = context.findFile('files', src);
@@ -43,5 +46,5 @@ export const copyModule = defineModule({
     return placement(readFileSync(path), false, basename(src));
   },
   facts: (args, local, context) => placementFacts(args, local, context.diff),
-  plan: (args, facts, local) => planPlacement(args, facts, local),
+  plan: (args, facts, local) => withValidateAndBackup(planPlacement(args, facts, local), args, placedFile(facts.dest), 'copy'),
 });

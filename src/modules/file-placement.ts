@@ -49,6 +49,11 @@ export function placementFacts(args: PlacementArgs, input: Placement, diff: bool
   };
 }
 
+/** The file a placement replaces: dest, or the entry inside a dest that is a directory, through a link with follow. */
+export function placedFile(dest: FileState): FileState | undefined {
+  return dest.type === 'directory' ? dest.child : dest;
+}
+
 const CONTENT_INTO_DIRECTORY = 'can not use content with a dir as dest';
 
 /** Ansible's copy (action plugin and module): what placing the bytes at dest would change. */

@@ -164,7 +164,8 @@ export const getUrlModule = defineAction({
       `  printf '%s\\n' "$in" | sed '1,/^@@url$/d' | wget -S -q ${args.validate_certs ? '' : '--no-check-certificate '}${args.use_proxy ? '' : '--no-proxy '}--config="$t.c" -T ${t} -O "$t" -i - 2>"$t.h"; rc=$?; code=$(awk '/^ *HTTP\\//{c=$2} END{print c}' "$t.h")`,
       'else echo "@@get notool"; exit 0; fi',
       'echo "@@get elapsed $(( $(date +%s) - start ))"; echo "@@get code $code"',
-      `case "$code" in 2??) : ;; *) echo "@@get failed $rc $(head -c 300 "$t.h" | tr '\\n' ' ')"; exit 0 ;; esac`,
+      // 000: no HTTP status (file://, ftp://), then curl's own exit status says.
+      `case "$code" in 2??|000) : ;; *) echo "@@get failed $rc $(head -c 300 "$t.h" | tr '\\n' ' ')"; exit 0 ;; esac`,
       '[ "$rc" -eq 0 ] || { echo "@@get failed $rc $(head -c 300 "$t.h" | tr \'\\n\' \' \')"; exit 0; }',
       'echo "@@get sha1 $(sha1sum <"$t" | cut -d" " -f1)"; echo "@@get md5 $(md5sum <"$t" | cut -d" " -f1)"; echo "@@get size $(wc -c <"$t")"',
       ...(parsed ? [`h=$(${parsed.algorithm}sum <"$t" | cut -d" " -f1); if [ "$h" != ${shellQuote(parsed.digest)} ]; then echo "@@get mismatch $h"; exit 0; fi`] : []),
@@ -196,8 +197,11 @@ export const getUrlModule = defineAction({
     const sha1 = m.get('sha1') ?? null;
     const destSha1 = m.get('dest_sha1') ?? null;
     const fields = { ...result, elapsed, checksum_src: sha1, checksum_dest: destSha1, status_code: status, md5sum: m.get('md5') ?? null, size: Number(m.get('size') ?? 0), state: 'file', msg: `OK (${(m.get('size') ?? '0').trim()} bytes)` };
+    // As Ansible: check mode reports the download as a change before the checksum is verified.
+    if (m.has('mismatch') && ctx.check) return { changed: true, msg: fields.msg, data: fields };
     if (m.has('mismatch')) {
-      return { changed: false, failed: true, msg: `The checksum for ${final} did not match ${parsed && typeof parsed !== 'string' ? parsed.digest : ''}; it was ${m.get('mismatch')}.`, data: fields };
+      // Ansible has moved the download over dest by then: its failed result says changed when the content differed.
+      return { changed: sha1 !== destSha1, failed: true, msg: `The checksum for ${final} did not match ${parsed && typeof parsed !== 'string' ? parsed.digest : ''}; it was ${m.get('mismatch')}.`, data: fields };
     }
     const contentChanged = sha1 !== destSha1;
     const changed = contentChanged || hasChanges(attrsIfKept);

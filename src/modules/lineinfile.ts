@@ -2,7 +2,8 @@ import { ConfigError } from '../errors.js';
 import { defineModule } from './define.js';
 import { editLines } from './line-edit.js';
 import { FILE_ATTRIBUTE_ARGS, UNIMPLEMENTED_FILE_ARGS } from './schema.js';
-import { checkRegexes, planTextEdit, textEditFacts } from './text-edit.js';
+import { checkRegexes, editedFile, planTextEdit, textEditFacts } from './text-edit.js';
+import { checkValidate, VALIDATE_BACKUP_ARGS, withValidateAndBackup } from './validate-backup.js';
 
 export const lineinfileModule = defineModule({
   name: 'lineinfile',
@@ -20,12 +21,14 @@ export const lineinfileModule = defineModule({
       firstmatch: { type: 'bool', default: false, description: 'Use the first matching line (of regexp, or of insertafter/insertbefore) instead of the last.' },
       create: { type: 'bool', default: false, description: 'Create the file (and its missing directories) when it does not exist.' },
       ...FILE_ATTRIBUTE_ARGS,
+      ...VALIDATE_BACKUP_ARGS,
     },
-    notImplemented: ['backup', 'validate', ...UNIMPLEMENTED_FILE_ARGS],
+    notImplemented: [...UNIMPLEMENTED_FILE_ARGS],
     mutuallyExclusive: [['insertbefore', 'insertafter'], ['regexp', 'search_string'], ['backrefs', 'search_string']],
     requiredIf: [['state', 'present', ['line']]],
   },
   validate(args, context) {
+    checkValidate(args, 'lineinfile', context.at);
     checkRegexes(args, ['regexp', 'insertafter', 'insertbefore'], context.at);
     if (args['state'] === 'absent' && args['line'] === undefined && args['regexp'] === undefined && args['search_string'] === undefined) {
       throw new ConfigError('lineinfile: one of line, search_string, or regexp is required with state=absent', context.at);
@@ -34,7 +37,7 @@ export const lineinfileModule = defineModule({
   },
   facts: (args, _local, context) => textEditFacts(args, context.diff),
   plan: (args, facts) =>
-    planTextEdit(
+    withValidateAndBackup(planTextEdit(
       args,
       facts,
       (content) =>
@@ -49,5 +52,5 @@ export const lineinfileModule = defineModule({
           firstmatch: args.firstmatch,
         }),
       { notPresent: 'file not present', missing: `Destination ${args.path} does not exist !` },
-    ),
+    ), args, editedFile(facts.file), 'lineinfile'),
 });

@@ -3,9 +3,10 @@ import { basename } from 'node:path';
 import { ConfigError } from '../errors.js';
 import { hasTemplate } from '../template/templar.js';
 import { defineModule } from './define.js';
-import { placement, placementFacts, planPlacement } from './file-placement.js';
+import { placedFile, placement, placementFacts, planPlacement } from './file-placement.js';
 import { FILE_ATTRIBUTE_ARGS, UNIMPLEMENTED_FILE_ARGS } from './schema.js';
 import { ModuleFailure } from './types.js';
+import { checkValidate, VALIDATE_BACKUP_ARGS, withValidateAndBackup } from './validate-backup.js';
 
 export const templateModule = defineModule({
   name: 'template',
@@ -17,10 +18,12 @@ export const templateModule = defineModule({
       force: { type: 'bool', default: true, description: 'Replace a file whose content differs; with false, only create a missing one.' },
       follow: { type: 'bool', default: false, description: 'When dest is a link, write through it to its target instead of replacing the link.' },
       ...FILE_ATTRIBUTE_ARGS,
+      ...VALIDATE_BACKUP_ARGS,
     },
-    notImplemented: ['backup', 'validate', 'newline_sequence', 'block_start_string', 'block_end_string', 'variable_start_string', 'variable_end_string', 'comment_start_string', 'comment_end_string', 'trim_blocks', 'lstrip_blocks', 'output_encoding', ...UNIMPLEMENTED_FILE_ARGS],
+    notImplemented: ['newline_sequence', 'block_start_string', 'block_end_string', 'variable_start_string', 'variable_end_string', 'comment_start_string', 'comment_end_string', 'trim_blocks', 'lstrip_blocks', 'output_encoding', ...UNIMPLEMENTED_FILE_ARGS],
   },
   validate(args, context) {
+    checkValidate(args, 'template', context.at);
     const src = args['src'];
     if (typeof src !== 'string' || hasTemplate(src)) return;
     const path = context.findFile('templates', src);
@@ -34,5 +37,5 @@ export const templateModule = defineModule({
     return placement(Buffer.from(text), false, basename(args.src));
   },
   facts: (args, local, context) => placementFacts(args, local, context.diff),
-  plan: (args, facts, local) => planPlacement(args, facts, local),
+  plan: (args, facts, local) => withValidateAndBackup(planPlacement(args, facts, local), args, placedFile(facts.dest), 'copy'),
 });

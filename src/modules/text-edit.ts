@@ -27,6 +27,11 @@ export function textEditFacts(args: TextEditArgs, diff: boolean) {
   };
 }
 
+/** The file an edit writes: through a link, its target. */
+export function editedFile(file: FileState): FileState {
+  return file.type === 'link' && file.resolved ? file.resolved : file;
+}
+
 export interface TextEditMessages {
   /** state=absent on a file that is not there. */
   readonly notPresent: string;

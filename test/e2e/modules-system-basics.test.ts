@@ -114,20 +114,13 @@ describe('ping, slurp, fetch, hostname, authorized_key, known_hosts on booted ho
     assert.match(await lab.sh('n1', `cat ${path}.old`), /other\.example/);
   });
 
-  test('bad arguments are refused before any host is touched', async () => {
-    for (const [task, message] of [
-      ['- authorized_key: { key: x }', /authorized_key: .*"user"/],
-      ['- authorized_key: { user: u, key: x, state: gone }', /state/],
-      ['- hostname: { name: x, use: redhat }', /use/],
-      ['- fetch: { src: /a }', /dest/],
-      ['- known_hosts: { name: x, hash: true }', /unknown argument "hash"/],
-      ['- slurp: {}', /src/],
-    ] as const) {
-      const r = await lab.local(play(`- command: touch /root/touched\n${task}`, 'n1'));
-      assert.equal(r.code, 1, `${task}: ${r.stderr}`);
-      assert.match(r.stderr, message);
-      assert.equal(r.results.length, 0);
-    }
+  test('a bad argument is refused before any host is touched (the rest: test/unit/system-modules-b-args.test.ts)', async () => {
+    const [task, message] = ['- authorized_key: { user: u, key: x, state: gone }', /state/] as const;
+    const r = await lab.play(play(`- command: touch /root/touched\n${task}`, 'n1'));
+    assert.equal(r.code, 1, `${task}: ${r.stderr}`);
+    assert.match(r.stderr, message);
+    assert.equal(r.results.length, 0);
     assert.equal((await lab.shRaw('n1', 'test -e /root/touched')).code, 1);
   });
+
 });

@@ -37,7 +37,7 @@ describe('module arguments', () => {
     assert.throws(() => normalizeArgs('file', { path: '/x', state: 'folder' }, at, true), /must be one of/);
   });
   test('Ansible arguments provision does not implement are refused by name; mutually exclusive and required_if as Ansible', () => {
-    assert.throws(() => normalizeArgs('copy', { content: 'x', dest: '/x', backup: true }, at, false), /copy: argument "backup" is not implemented by provision/);
+    assert.throws(() => normalizeArgs('copy', { content: 'x', dest: '/x', directory_mode: '0755' }, at, false), /copy: argument "directory_mode" is not implemented by provision/);
     assert.throws(() => normalizeArgs('file', { path: '/x', state: 'directory', recurse: true }, at, false), /file: argument "recurse" is not implemented/);
     assert.throws(() => normalizeArgs('copy', { content: 'x', src: 'a', dest: '/x' }, at, false), /parameters are mutually exclusive: src\|content/);
     assert.throws(() => normalizeArgs('lineinfile', { path: '/x', regexp: 'a', search_string: 'b', line: 'c' }, at, false), /mutually exclusive: regexp\|search_string/);
