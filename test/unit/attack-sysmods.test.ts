@@ -9,6 +9,7 @@ import { aptModule } from '../../src/modules/apt.js';
 import { authorizedKeyModule } from '../../src/modules/authorized-key.js';
 import { hostnameModule } from '../../src/modules/hostname.js';
 import { parsePasswdLine } from '../../src/modules/passwd.js';
+import { userModule } from '../../src/modules/user.js';
 import type { PlannerModule } from '../../src/modules/types.js';
 import { getUrlModule } from '../../src/modules/get-url.js';
 import { serviceModule } from '../../src/modules/service.js';
@@ -189,4 +190,22 @@ describe('hostname and authorized_key: hostile values stay data', () => {
       assert.equal(plan.changes.length, 0);
     });
   }
+});
+
+describe('user: the password hash is one chpasswd line', () => {
+  const EVIL = '$6$salt$hashhashhash\nroot:$6$evil$attackerhash';
+  const existing = { user: parsePasswdLine('bob:x:1001:1001::/home/bob:/bin/sh'), password: '$6$old$old', groups: [], homeExists: true, homeParentExists: true };
+  test('a line break or colon in the hash (another account\'s line for chpasswd: root\'s) is refused before the first connection', () => {
+    assert.throws(() => validateOnly(userModule as unknown as ActionModule, { name: 'bob', password: EVIL }), (e: unknown) => e instanceof ConfigError && !e.message.includes('attackerhash'));
+    assert.throws(() => validateOnly(userModule as unknown as ActionModule, { name: 'bob:0', password: '$6$a$b' }), ConfigError);
+  });
+  test('given through a template, it fails when planned and nothing is staged', () => {
+    const plan = planOf(userModule, { name: 'bob', password: EVIL }, { accounts: existing });
+    assert.match(plan.failed ?? '', /one crypted hash/);
+    assert.equal(plan.changes.length, 0);
+    assert.equal(JSON.stringify(plan).includes('attackerhash'), false);
+    const ok = planOf(userModule, { name: 'bob', password: '$6$new$new' }, { accounts: existing });
+    assert.equal(ok.failed, undefined);
+    assert.ok(ok.changes.some((c) => c.kind === 'write' && c.content.toString() === 'bob:$6$new$new\n'));
+  });
 });
