@@ -155,6 +155,8 @@ async function run(playbookArgs: string[], opts: Options, io: Io): Promise<numbe
   const events = new EventBus<RunEvent>();
   const reporter = await reporterFor(output, opts.verbose, io);
   events.subscribe((event) => reporter.handle(event));
+  // As CLI.get_host_list: an empty inventory leaves only the implicit localhost.
+  if (inventory.hosts.size === 0) events.emit({ type: 'warning', message: "provided hosts list is empty, only localhost is available. Note that the implicit localhost does not match 'all'" });
   const stats = await runPlaybooks({
     inventory,
     playbooks,
