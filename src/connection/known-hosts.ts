@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 /** strict: the host must be known; accept-new: remember unknown hosts, refuse changed keys; off: trust any key. */
@@ -23,10 +23,23 @@ export function knownHostsName(address: string, port: number): string {
  * set). Plain and hashed (`|1|salt|hmac`) names, comma lists, wildcards and negations.
  */
 export class KnownHosts {
-  private readonly entries: Entry[] = [];
+  private entries: Entry[] = [];
+  /** Each file's size and mtime when read: a file changed during the run (the known_hosts module, a keyscan) is read again, as OpenSSH reads it at every connection. */
+  private signature = '';
 
   constructor(private readonly files: readonly string[]) {
-    for (const file of files) {
+    this.refresh();
+  }
+
+  private refresh(): void {
+    const signature = this.files.map((file) => {
+      const stat = statSync(file, { throwIfNoEntry: false });
+      return stat ? `${stat.size}:${stat.mtimeMs}` : '-';
+    }).join('|');
+    if (signature === this.signature) return;
+    this.signature = signature;
+    this.entries = [];
+    for (const file of this.files) {
       if (!existsSync(file)) continue;
       for (const line of readFileSync(file, 'utf8').split('\n')) {
         const trimmed = line.trim();
@@ -39,6 +52,7 @@ export class KnownHosts {
 
   /** Key types known for a host, so the SSH handshake asks for one of those. */
   typesFor(name: string): string[] {
+    this.refresh();
     return [...new Set(this.entries.filter((e) => e.matches(name)).map((e) => e.type))];
   }
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { createHmac, randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
@@ -36,5 +36,20 @@ describe('known_hosts', () => {
     kh.add('10.0.15.99', other);
     assert.equal(kh.check('10.0.15.99', other), 'match');
     assert.match(readFileSync(file, 'utf8'), /^10\.0\.15\.99 ssh-ed25519 /m);
+  });
+});
+
+describe('known_hosts changed during a run', () => {
+  test('is read again at the next connection, as OpenSSH reads it every time', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'provision-kh-'));
+    try {
+      const file = join(dir, 'known_hosts');
+      const known = new KnownHosts([file]);
+      assert.deepEqual(known.typesFor('10.0.15.11'), []);
+      writeFileSync(file, '10.0.15.11 ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIA==\n');
+      assert.deepEqual(known.typesFor('10.0.15.11'), ['ssh-ed25519']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
