@@ -134,7 +134,8 @@ async function run(playbookArgs: string[], opts: Options, io: Io): Promise<numbe
   validatePlaybooks(playbooks, templar, projectDir);
   validateHostPatterns(playbooks, inventory);
   const limit = opts.limit ? new Set(selectHosts(inventory, limitTerms(opts.limit), '--limit')) : undefined;
-  if (limit && limit.size === 0) throw new ConfigError(`--limit ${opts.limit} matches no host in the inventory`);
+  // As CLI.get_host_list: the limit must leave a host of `all` (the implicit localhost is none), unless the inventory is empty.
+  if (limit && inventory.hosts.size > 0 && ![...limit].some((h) => inventory.hosts.has(h))) throw new ConfigError(`--limit ${opts.limit} matches no host in the inventory`);
   const tags = splitTags(opts.tags);
   const skipTags = splitTags(opts.skipTags);
   // The weave IP plan (inventory variables weave_mode/weave_network/…): checked, and its per-host values added.
@@ -155,6 +156,8 @@ async function run(playbookArgs: string[], opts: Options, io: Io): Promise<numbe
   const events = new EventBus<RunEvent>();
   const reporter = await reporterFor(output, opts.verbose, io);
   events.subscribe((event) => reporter.handle(event));
+  // As CLI.get_host_list: an empty inventory leaves only the implicit localhost.
+  if (inventory.hosts.size === 0) events.emit({ type: 'warning', message: "provided hosts list is empty, only localhost is available. Note that the implicit localhost does not match 'all'" });
   const stats = await runPlaybooks({
     inventory,
     playbooks,

@@ -75,9 +75,11 @@ __pv() {
   if [ "$2" = s ]; then
     __pv_e="$__pv_d/e"
     (
+      # fd 6 (the env) is closed only once it is read: a redirection on the ( ) would close it first.
       if [ "$4" = 1 ]; then __pv_env <&6; fi
+      exec 6<&-
       eval "$5"
-    ) <"$__pv_i" 2>"$__pv_e" 5<&- 6<&-
+    ) <"$__pv_i" 2>"$__pv_e" 5<&-
     __pv_r=$?
   else
     # Files of its own: a background job it leaves behind writes into these, never a later task's.

@@ -33,12 +33,12 @@ export class ConnectionPool {
     this.knownHosts = new KnownHosts(options.knownHostsFiles);
   }
 
-  get(host: string, vars: Vars, playUser: string | undefined): Promise<Connection> {
+  get(host: string, vars: Vars, playUser: string | undefined, keyword?: string): Promise<Connection> {
     const settings = hostSettings(host, vars);
     // As in Ansible: the inventory's ansible_user beats the play's remote_user, which beats -u.
     const user = settings.user ?? playUser ?? this.options.remoteUser ?? userInfo().username;
-    const kind = this.options.connection ?? settings.connection;
-    const key = `${host}\u0000${user}`;
+    const kind = connectionKind(vars, keyword, this.options.connection);
+    const key = `${host}\u0000${user}\u0000${kind === 'local' ? 'local' : 'ssh'}`;
     let connection = this.open.get(key);
     if (!connection) {
       connection = kind === 'local'
@@ -82,4 +82,15 @@ export class ConnectionPool {
     const all = await Promise.allSettled(this.open.values());
     await Promise.all(all.map((c) => (c.status === 'fulfilled' ? c.value.close() : undefined)));
   }
+}
+
+/**
+ * How a host is reached, as PlayContext.set_task_and_variable_override decides: the host's
+ * ansible_connection (any variable source, -e included) beats the task's or play's `connection:`
+ * keyword, which beats -c; ssh when none says.
+ */
+export function connectionKind(vars: Vars, keyword: string | undefined, cli: string | undefined): string {
+  const fromVars = vars['ansible_connection'];
+  if (fromVars !== undefined && fromVars !== null) return String(fromVars);
+  return keyword ?? cli ?? 'ssh';
 }

@@ -14,7 +14,7 @@ export interface Delegation {
   readonly host: string;
   /** Its ansible_host, when that differs from its name (Ansible shows `h1 -> w3(10.0.0.3)`). */
   readonly address: string | undefined;
-  readonly connect: (playUser: string | undefined) => Promise<Connection>;
+  readonly connect: (playUser: string | undefined, keyword: string | undefined) => Promise<Connection>;
 }
 
 /**
@@ -32,8 +32,8 @@ export function delegationFor(task: Task, vars: Vars, state: RunState, scope: Va
   if (state.inventory.hosts.has(host)) {
     const delegated = state.variables.forTask(host, scope);
     const address = hostSettings(host, delegated).address;
-    return { host, address: address !== host ? address : undefined, connect: (user) => state.pool.get(host, delegated, user) };
+    return { host, address: address !== host ? address : undefined, connect: (user, keyword) => state.pool.get(host, delegated, user, keyword) };
   }
   if (LOCALHOST.has(host)) return { host, address: undefined, connect: () => state.pool.local(host) };
-  return { host, address: undefined, connect: (user) => state.pool.get(host, { inventory_hostname: host }, user) };
+  return { host, address: undefined, connect: (user, keyword) => state.pool.get(host, { inventory_hostname: host }, user, keyword) };
 }

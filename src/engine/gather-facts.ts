@@ -25,7 +25,7 @@ export async function gatherFacts(run: PlayRun, hosts: readonly string[]): Promi
       outcome = { status: 'ok', result: { changed: false } };
     } else {
       try {
-        const connection = await state.pool.get(host, vars, remoteUserFor(play, vars, state.templar));
+        const connection = await state.pool.get(host, vars, remoteUserFor(play, vars, state.templar), play.connection);
         const r = await connection.exec(FACTS_SCRIPT, { inline: true });
         if (r.rc !== 0) throw new Error(`fact gathering failed: ${r.stderr.toString('utf8').trim() || `exit ${r.rc}`}`);
         state.variables.setFacts(host, parseFacts(r.stdout.toString('utf8')));

@@ -93,7 +93,7 @@ export async function runTask(run: PlayRun, written: Task, context: TaskContext,
         become: (itemVars) => becomeFor(onHost, play, itemVars, state.templar, settings),
         timeoutMs: task.timeout !== undefined ? task.timeout * 1000 : settings.taskTimeoutMs,
         // Connection variables from every source, -e included, as Ansible reads them (the delegated host's when delegated).
-        connect: delegation ? () => delegation.connect(user) : () => state.pool.get(host, vars, user),
+        connect: delegation ? () => delegation.connect(user, onHost.connection ?? play.connection) : () => state.pool.get(host, vars, user, onHost.connection ?? play.connection),
         ...(flow?.until
           ? {
               onRetry: (result: Vars) =>

@@ -1,4 +1,5 @@
 import type { Vars } from '../util/data.js';
+import { implicitLocalhostVars } from './implicit-localhost.js';
 
 export interface InventoryHost {
   readonly name: string;
@@ -199,7 +200,8 @@ export class Inventory {
       ...fromDirs(playbookDirs, ['all']),
       ...fromDirs(inventoryDirs, groups),
       ...fromDirs(playbookDirs, groups),
-      this.hosts.get(host)?.vars,
+      // A name not in the inventory is Ansible's implicit localhost, or nothing.
+      this.hosts.get(host)?.vars ?? implicitLocalhostVars(host),
       ...inventoryDirs.map((d) => d.hosts.get(host)),
       ...playbookDirs.map((d) => d.hosts.get(host)),
     );

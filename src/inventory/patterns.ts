@@ -1,5 +1,6 @@
 import { ConfigError, type SourcePosition } from '../errors.js';
 import type { Inventory } from './model.js';
+import { LOCALHOST_NAMES } from './implicit-localhost.js';
 import { nameMatcher } from './pattern-match.js';
 import { splitHostPattern } from './pattern-split.js';
 
@@ -34,6 +35,9 @@ export function selectHosts(inventory: Inventory, pattern: string | readonly str
     let matched: string[];
     try {
       matched = inventory.hosts.has(term) ? [term] : matchTerm(inventory, term.replace(/^[&!]/, ''));
+      // As InventoryManager._match_one_pattern: localhost matching nothing is the implicit localhost.
+      const bare = term.replace(/^[&!]/, '');
+      if (matched.length === 0 && LOCALHOST_NAMES.has(bare)) matched = [bare];
     } catch (err) {
       return fail((err as Error).message);
     }
@@ -106,7 +110,7 @@ export function unmatchedTerms(inventory: Inventory, pattern: string): string[] 
   const out: string[] = [];
   for (const raw of splitHostPattern(pattern)) {
     const term = raw.replace(/^[&!]/, '');
-    if (term === 'all' || inventory.hosts.has(term)) continue;
+    if (term === 'all' || inventory.hosts.has(term) || LOCALHOST_NAMES.has(term)) continue;
     const expr = term.startsWith('~') ? term : (SUBSCRIPT.exec(term)?.[1] ?? term);
     if (enumerate(inventory, expr).length === 0 && !out.includes(expr)) out.push(expr);
   }

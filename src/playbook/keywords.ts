@@ -6,6 +6,8 @@ export const TASK_KEYWORDS = new Set([
   // Flow (src/playbook/flow-keywords.ts); local_action is read with action.
   'until', 'retries', 'delay', 'delegate_to', 'delegate_facts', 'run_once', 'environment', 'async', 'poll', 'throttle',
   'ignore_unreachable', 'any_errors_fatal', 'local_action',
+  // src/playbook/connection-keyword.ts.
+  'connection',
 ]);
 
 /** Task keywords ansible-core 2.14 has (Task.fattributes, blocks, includes) that this engine does not run yet: refused, never silently ignored. */
@@ -13,7 +15,7 @@ export const UNSUPPORTED_TASK_KEYWORDS = new Set([
   'block', 'rescue', 'always',
   'include', 'include_tasks', 'import_tasks', 'include_role', 'import_role', 'meta',
   'become_method', 'become_exe', 'become_flags', 'remote_user',
-  'connection', 'port', 'module_defaults', 'collections', 'debugger',
+  'port', 'module_defaults', 'collections', 'debugger',
 ]);
 
 /** `with_<lookup>` loops other than with_items: refused as not supported yet. */

@@ -1,7 +1,7 @@
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { ConfigError, type SourcePosition } from '../errors.js';
 import { loadYamlFile, positionOf } from '../config/yaml.js';
-import { CONNECTION_TYPES } from '../inventory/connection-vars.js';
+import { readConnectionKeyword } from './connection-keyword.js';
 import { describeType, isPlainObject, toBoolean, type Vars } from '../util/data.js';
 import { checkPath } from '../util/path-check.js';
 import { kindOf } from '../util/safe-fs.js';
@@ -97,11 +97,7 @@ function readPlay(raw: unknown, at: SourcePosition, file: string, catalog: Modul
   const become = readFlag(raw, 'become', keyAt, templated, 'become') ?? readFlag(raw, 'sudo', keyAt, templated, 'become');
   const becomeUser = readText(raw, 'become_user', keyAt, templated, 'become_user') ?? readText(raw, 'sudo_user', keyAt, templated, 'become_user');
   const remoteUser = readText(raw, 'remote_user', keyAt, templated, 'remote_user') ?? readText(raw, 'user', keyAt, templated, 'remote_user');
-  const connection = optionalScalar(raw, 'connection', keyAt);
-  // The engine reaches hosts as -c and the inventory say; a play asking for another way is refused, not ignored.
-  if (connection !== undefined && (!CONNECTION_TYPES.includes(connection) || connection === 'local')) {
-    throw new ConfigError(`play keyword "connection: ${connection}" is not supported yet: set ansible_connection in the inventory, or pass -c`, keyAt('connection'));
-  }
+  const connection = readConnectionKeyword(raw, keyAt);
   // As Play.compile(): handlers notified in a section run when it ends.
   const flush = (): FlushHandlers => ({ kind: 'flush_handlers' });
   const block = (children: readonly PlayNode[], role?: RoleRun): Block => ({ kind: 'block', children, vars: {}, role });
@@ -127,6 +123,7 @@ function readPlay(raw: unknown, at: SourcePosition, file: string, catalog: Modul
     become,
     becomeUser,
     remoteUser,
+    ...(connection !== undefined ? { connection } : {}),
     tags: stringList(raw, 'tags', keyAt),
     templated,
     ...(flow ? { flow } : {}),

@@ -38,6 +38,8 @@ export interface Task {
   readonly diff: boolean | undefined;
   /** `timeout:` in seconds: the task is killed after that long (undefined: the configured default). */
   readonly timeout: number | undefined;
+  /** `connection:` (the task's, or its blocks'): local or ssh; the host's ansible_connection beats it. */
+  readonly connection?: string | undefined;
   /** Directories searched for this task's `src` files and templates, in order. */
   readonly searchDirs: readonly string[];
   /** Role name, shown as "role : task" like Ansible. */
@@ -168,6 +170,8 @@ export interface Play {
   readonly become: boolean | undefined;
   readonly becomeUser: string | undefined;
   readonly remoteUser: string | undefined;
+  /** `connection:` of the play, for tasks without one of their own. */
+  readonly connection?: string;
   readonly tags: readonly string[];
   /** become, become_user, remote_user written as templates: rendered per host. */
   readonly templated: KeywordTemplates;

@@ -8,6 +8,7 @@ import { isUnsupportedLoop, TASK_KEYWORDS, UNSUPPORTED_TASK_KEYWORDS } from './k
 import { type KeywordTemplates, readFlag, readText } from './keyword-values.js';
 import { parseTaskFlow } from './flow-keywords.js';
 import { parseLoopControl } from './loop-control.js';
+import { readConnectionKeyword } from './connection-keyword.js';
 import type { Condition, Task } from './model.js';
 
 export type { ModuleCatalog } from '../modules/registry.js';
@@ -98,6 +99,7 @@ export function parseTask(raw: unknown, at: SourcePosition, catalog: ModuleCatal
     diff: readFlag(raw, 'diff', keyAt, templated, 'diff'),
     templated,
     timeout: optionalSeconds(raw, 'timeout', keyAt),
+    ...(raw['connection'] != null ? { connection: readConnectionKeyword(raw, keyAt) } : {}),
     searchDirs: context.searchDirs,
     role: context.role,
     ...(flow ? { flow } : {}),

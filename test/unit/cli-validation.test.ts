@@ -47,6 +47,8 @@ describe('the CLI refuses bad input before the first connection', () => {
   test("--limit '~[' and 'web[1]' are errors, not exit 250", async () => {
     assert.deepEqual(await run(['-i', PLAYGROUND, '-l', '~[', '--syntax-check', join(dir, 'site.yml')]), { code: 1, out: '', err: `ERROR! --limit '~[': unbalanced "[" (a "[" needs its "]")\n` });
     assert.deepEqual(await run(['-i', PLAYGROUND, '-l', 'web[1]', '--list-hosts', join(dir, 'site.yml')]), { code: 1, out: '', err: 'ERROR! --limit web[1] matches no host in the inventory\n' });
+    // The implicit localhost is not in all: as ansible-playbook, a limit to it alone leaves no host.
+    assert.deepEqual(await run(['-i', PLAYGROUND, '-l', 'localhost', '--list-hosts', join(dir, 'site.yml')]), { code: 1, out: '', err: 'ERROR! --limit localhost matches no host in the inventory\n' });
     assert.deepEqual(await run(['-i', PLAYGROUND, '-l', 'mesos-agents[2]', '--list-hosts', join(dir, 'site.yml')]), { code: 1, out: '', err: "ERROR! --limit 'mesos-agents[2]': no host matches subscript [2]: the pattern before it matches 2 hosts\n" });
   });
   test("a bad pattern in the second play's hosts, at --syntax-check", async () => {

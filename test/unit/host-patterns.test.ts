@@ -112,4 +112,24 @@ describe('terms that match nothing (ansible-core warns "Could not match supplied
     assert.deepEqual(unmatchedTerms(inv2, 'lb:nosuch:&other[0]:!mgmt:all'), ['nosuch', 'other']);
     assert.deepEqual(unmatchedTerms(inv2, 'mesos-*:~x.*'), ['~x.*']);
   });
+  test('localhost, 127.0.0.1 and ::1 matching nothing are the implicit localhost: local, in no group, with all\'s vars (checked with ansible-playbook)', () => {
+    const small = new Inventory();
+    small.addHostToGroup('w1', 'web');
+    small.setGroupVar('all', 'from_all', 'yes');
+    small.finish();
+    assert.deepEqual(selectHosts(small, 'localhost'), ['localhost']);
+    assert.deepEqual(selectHosts(small, 'web:127.0.0.1'), ['w1', '127.0.0.1']);
+    assert.deepEqual(selectHosts(small, '::1'), ['::1']);
+    assert.deepEqual(selectHosts(small, 'all'), ['w1'], 'all does not match it');
+    assert.deepEqual(selectHosts(small, 'localhost:!localhost'), []);
+    assert.deepEqual(unmatchedTerms(small, 'localhost:nosuch'), ['nosuch']);
+    assert.deepEqual(small.groupsMap()['all'], ['w1']);
+    const vars = small.varsOfHost('localhost');
+    assert.equal(vars['from_all'], 'yes');
+    assert.equal(vars['ansible_connection'], 'local');
+    assert.equal(small.varsOfHost('w1')['ansible_connection'], undefined);
+    // A localhost the inventory has is that host, with its own variables.
+    small.addHostToGroup('localhost', 'web');
+    assert.equal(small.varsOfHost('localhost')['ansible_connection'], undefined);
+  });
 });

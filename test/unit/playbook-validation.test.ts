@@ -105,7 +105,8 @@ describe('play keywords: types checked, nothing silently ignored', () => {
     'hosts-map.yml': '- hosts: {web: 1}\n  tasks: []\n',
     'hosts-tpl.yml': '- hosts: "{{ target }}"\n  tasks: []\n',
     'become.yml': '- hosts: all\n  become: maybe\n  tasks: []\n',
-    'connection.yml': '- hosts: all\n  connection: local\n  tasks: []\n',
+    'connection.yml': '- hosts: all\n  connection: local\n  tasks:\n    - command: id\n      connection: ssh\n    - block:\n        - command: id\n      connection: paramiko\n',
+    'connection-bad.yml': '- hosts: all\n  connection: telnet\n  tasks: []\n',
     'import-tags.yml': '- import_playbook: become.yml\n  serial: 1\n',
     'order.yml': '- hosts: all\n  order: sorted\n  tasks: []\n',
     'task-user.yml': '- hosts: all\n  tasks:\n    - command: id\n      remote_user: app\n',
@@ -120,9 +121,12 @@ describe('play keywords: types checked, nothing silently ignored', () => {
     assert.equal(messageOf(dir, () => load(dir, 'hosts-map.yml')), 'DIR/hosts-map.yml:1:3: "hosts" must be a host pattern or a list of them, found a mapping');
     assert.equal(messageOf(dir, () => load(dir, 'hosts-tpl.yml')), 'DIR/hosts-tpl.yml:1:3: templated host patterns are not supported yet: write the pattern (or use --limit)');
   });
-  test('become must be a boolean; play connection and import_playbook keywords are refused', () => {
+  test('become must be a boolean; connection is local or ssh; import_playbook keywords are refused', () => {
     assert.equal(messageOf(dir, () => load(dir, 'become.yml')), 'DIR/become.yml:2:3: "become" must be a boolean (yes/no, true/false) or a template, found a string ("maybe")');
-    assert.equal(messageOf(dir, () => load(dir, 'connection.yml')), 'DIR/connection.yml:2:3: play keyword "connection: local" is not supported yet: set ansible_connection in the inventory, or pass -c');
+    const play = load(dir, 'connection.yml').plays[0]!;
+    assert.equal(play.connection, 'local');
+    assert.equal(JSON.stringify(play.blocks).match(/"connection":"(\w+)"/g)?.join(' '), '"connection":"ssh" "connection":"paramiko"', 'a task\'s own, a block\'s for its tasks');
+    assert.equal(messageOf(dir, () => load(dir, 'connection-bad.yml')), 'DIR/connection-bad.yml:2:3: "connection" must be one of ssh, smart, paramiko, local, got "telnet"');
     assert.equal(messageOf(dir, () => load(dir, 'import-tags.yml')), 'DIR/import-tags.yml:2:3: "serial" beside import_playbook is not supported by provision yet');
   });
 });

@@ -72,6 +72,15 @@ describe('the session protocol (a real local sh)', { timeout: 60_000 }, () => {
     await assert.rejects(connection.exec('true', { env: { 'BAD NAME': 'x' } }), /invalid environment variable name/);
   });
 
+  test('an inline run gets its env too (as data), and the env does not outlive it', async () => {
+    const value = `a'b $(touch ${dir}/owned-inline)\nline 2`;
+    const r = await text(connection, 'printf "%s|%s" "$ONE" "$TWO"; cat', { env: { ONE: value, TWO: 'two' }, inline: true, stdin: 'in' });
+    assert.equal(r.stdout, `${value}|twoin`);
+    assert.equal(existsSync(join(dir, 'owned-inline')), false);
+    assert.equal((await text(connection, 'printf "[%s]" "$ONE"', { inline: true })).stdout, '[]');
+    assert.equal((await text(connection, 'printf "[%s]" "$ONE"')).stdout, '[]');
+  });
+
   test('each task runs in a process group of its own, not the session’s', async () => {
     const r = await text(connection, 'echo $$; ps -o pgid= -p $$; ps -o pgid= -p $PPID');
     const [pid, own, session] = r.stdout.trim().split(/\s+/).map(Number);
