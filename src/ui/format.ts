@@ -1,4 +1,4 @@
-import { createTwoFilesPatch } from 'diff';
+import { createRequire } from 'node:module';
 import type { HostAsyncEvent, HostResultEvent, HostRetryEvent } from '../engine/events.js';
 import type { HostResult } from '../engine/reporter.js';
 import type { FileDiff } from '../modules/types.js';
@@ -109,8 +109,13 @@ export function hostResultLines(event: HostResultEvent, action: string, verbosit
 /** A diff side as text: a state/attribute mapping as Ansible's callback serialises it (sorted JSON, indent 4). */
 const diffSideText = (side: FileDiff['before']): string => (typeof side === 'string' ? side : `${JSON.stringify(sortKeys(side), null, 4)}\n`);
 
+/** The diff library (19 files), loaded by the first --diff output rather than by every run. */
+let diffLibrary: typeof import('diff') | undefined;
+const loadDiff = (): typeof import('diff') => (diffLibrary ??= createRequire(import.meta.url)('diff') as typeof import('diff'));
+
 /** --diff output: a unified diff per changed file (its content, or its state and attributes). */
 export function diffText(diffs: readonly FileDiff[]): string {
+  const { createTwoFilesPatch } = loadDiff();
   return diffs
     .map((d) => {
       const what = typeof d.before === 'string' && typeof d.after === 'string' ? d.path : `${d.path} (file attributes)`;
