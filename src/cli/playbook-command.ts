@@ -6,8 +6,7 @@ import { defaultKnownHostsFiles } from '../engine/connections.js';
 import { EventBus } from '../engine/event-bus.js';
 import type { RunEvent } from '../engine/events.js';
 import { runPlaybooks } from '../engine/run.js';
-import { applyWeaveIpPlan } from '../network/weave-ip-inventory.js';
-import { formatWeaveIpPlan } from '../network/weave-ip-plan.js';
+import { inventoryHasWeaveIpPlan } from '../network/weave-ip-triggers.js';
 import { ConfigError, UsageError } from '../errors.js';
 import { CONNECTION_TYPES } from '../inventory/connection-vars.js';
 import { applyVarsDirs, loadInventory } from '../inventory/load.js';
@@ -139,7 +138,10 @@ async function run(playbookArgs: string[], opts: Options, io: Io): Promise<numbe
   const tags = splitTags(opts.tags);
   const skipTags = splitTags(opts.skipTags);
   // The weave IP plan (inventory variables weave_mode/weave_network/…): checked, and its per-host values added.
-  const weavePlan = applyWeaveIpPlan(inventory, inventorySources, playbooks[0] ? dirname(resolve(playbooks[0].file)) : undefined);
+  const playbookDir = playbooks[0] ? dirname(resolve(playbooks[0].file)) : undefined;
+  // Loaded only when the inventory has one: ip-num costs every other run's start.
+  const weaveIp = inventoryHasWeaveIpPlan(inventory, playbookDir) ? await import('../network/weave-ip-inventory.js') : undefined;
+  const weavePlan = weaveIp?.applyWeaveIpPlan(inventory, inventorySources, playbookDir);
 
   if (opts.syntaxCheck) {
     for (const p of playbooks) io.out(`\nplaybook: ${p.file}\n`);
@@ -152,7 +154,7 @@ async function run(playbookArgs: string[], opts: Options, io: Io): Promise<numbe
 
   const password = opts.connectionPasswordFile ? readSecret(opts.connectionPasswordFile) : opts.askPass ? await promptSecret('SSH password: ') : undefined;
   const becomePassword = opts.becomePasswordFile ? readSecret(opts.becomePasswordFile) : opts.askBecomePass ? await promptSecret('BECOME password: ') : undefined;
-  if (weavePlan && opts.check && output !== 'json') io.out(`${formatWeaveIpPlan(weavePlan)}\n`);
+  if (weavePlan && weaveIp && opts.check && output !== 'json') io.out(`${weaveIp.formatWeaveIpPlan(weavePlan)}\n`);
   const events = new EventBus<RunEvent>();
   const reporter = await reporterFor(output, opts.verbose, io);
   events.subscribe((event) => reporter.handle(event));

@@ -33,3 +33,4 @@ export function applyWeaveIpPlan(inventory: Inventory, sources: readonly string[
   }
   return plan;
 }
+export { formatWeaveIpPlan } from './weave-ip-plan.js';

@@ -53,7 +53,8 @@ const DOCKER0 = '172.17.0.0/16';
 const HOST_NETWORK_VARS = ['lab_network', 'host_network', 'private_network'] as const;
 
 /** The variables that put a host in the plan. */
-export const PLAN_TRIGGERS = ['weave_mode', 'weave_network', 'weave_ipalloc_range'] as const;
+export { PLAN_TRIGGERS } from './weave-ip-triggers.js';
+import { PLAN_TRIGGERS } from './weave-ip-triggers.js';
 
 /** Bad input, as a ConfigError: exit 1 before the first connection. */
 export class WeaveIpPlanError extends ConfigError {
