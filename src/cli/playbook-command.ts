@@ -6,6 +6,8 @@ import { defaultKnownHostsFiles } from '../engine/connections.js';
 import { EventBus } from '../engine/event-bus.js';
 import type { RunEvent } from '../engine/events.js';
 import { runPlaybooks } from '../engine/run.js';
+import { applyWeaveIpPlan } from '../network/weave-ip-inventory.js';
+import { formatWeaveIpPlan } from '../network/weave-ip-plan.js';
 import { ConfigError, UsageError } from '../errors.js';
 import { CONNECTION_TYPES } from '../inventory/connection-vars.js';
 import { applyVarsDirs, loadInventory } from '../inventory/load.js';
@@ -19,9 +21,11 @@ import { validateHostPatterns } from '../playbook/validate-hosts.js';
 import { Templar } from '../template/templar.js';
 import { toBoolean } from '../util/data.js';
 import { parseExtraVars } from './extra-vars.js';
+import { limitTerms, writeRetryFile } from './limit.js';
 import type { Io } from './lab-command.js';
 import { collect, newProgram, parseWith } from './options.js';
 import { promptSecret } from './prompt.js';
+import { askVarPrompt } from './vars-prompt.js';
 import { parseOutputFormat, reporterFor } from './reporter-choice.js';
 import { VERSION } from './version.js';
 
@@ -129,10 +133,12 @@ async function run(playbookArgs: string[], opts: Options, io: Io): Promise<numbe
   const templar = new Templar();
   validatePlaybooks(playbooks, templar, projectDir);
   validateHostPatterns(playbooks, inventory);
-  const limit = opts.limit ? new Set(selectHosts(inventory, opts.limit, '--limit')) : undefined;
+  const limit = opts.limit ? new Set(selectHosts(inventory, limitTerms(opts.limit), '--limit')) : undefined;
   if (limit && limit.size === 0) throw new ConfigError(`--limit ${opts.limit} matches no host in the inventory`);
   const tags = splitTags(opts.tags);
   const skipTags = splitTags(opts.skipTags);
+  // The weave IP plan (inventory variables weave_mode/weave_network/…): checked, and its per-host values added.
+  const weavePlan = applyWeaveIpPlan(inventory, inventorySources, playbooks[0] ? dirname(resolve(playbooks[0].file)) : undefined);
 
   if (opts.syntaxCheck) {
     for (const p of playbooks) io.out(`\nplaybook: ${p.file}\n`);
@@ -145,6 +151,7 @@ async function run(playbookArgs: string[], opts: Options, io: Io): Promise<numbe
 
   const password = opts.connectionPasswordFile ? readSecret(opts.connectionPasswordFile) : opts.askPass ? await promptSecret('SSH password: ') : undefined;
   const becomePassword = opts.becomePasswordFile ? readSecret(opts.becomePasswordFile) : opts.askBecomePass ? await promptSecret('BECOME password: ') : undefined;
+  if (weavePlan && opts.check && output !== 'json') io.out(`${formatWeaveIpPlan(weavePlan)}\n`);
   const events = new EventBus<RunEvent>();
   const reporter = await reporterFor(output, opts.verbose, io);
   events.subscribe((event) => reporter.handle(event));
@@ -155,6 +162,7 @@ async function run(playbookArgs: string[], opts: Options, io: Io): Promise<numbe
     events,
     projectDir,
     templar,
+    askVar: (question) => askVarPrompt(question, (text) => process.stderr.write(text)),
     check: Boolean(opts.check),
     diff: Boolean(opts.diff),
     forks,
@@ -177,6 +185,13 @@ async function run(playbookArgs: string[], opts: Options, io: Io): Promise<numbe
       knownHostsFiles: defaultKnownHostsFiles(),
     },
   }).finally(() => reporter.close());
+  // retry_files_enabled (off by default, as in ansible-core 2.14): the failed hosts, for --limit @FILE.
+  if (toBoolean(config.settings['retry_files_enabled']) === true) {
+    for (const playbook of playbooks) {
+      const file = writeRetryFile(playbook.file, stats.snapshot(), config.settings['retry_files_save_path']);
+      if (file && output !== 'json') io.out(`\tto retry, use: --limit @${file}\n`);
+    }
+  }
   return stats.exitCode();
 }
 

@@ -61,6 +61,17 @@ export class ConnectionPool {
     return connection;
   }
 
+  /** The controller itself (Ansible's implicit localhost, for `delegate_to: localhost` when the inventory has no localhost). */
+  local(name: string): Promise<Connection> {
+    const key = `${name}\u0000\u0000local`;
+    let connection = this.open.get(key);
+    if (!connection) {
+      connection = Promise.resolve(new LocalConnection(name, this.options.timeoutMs));
+      this.open.set(key, connection);
+    }
+    return connection;
+  }
+
   /** Ctrl-C: kills every task still running on any host (bounded: each connection gives up after a grace period). */
   async interruptAll(): Promise<void> {
     const all = await Promise.allSettled(this.open.values());

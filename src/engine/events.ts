@@ -35,8 +35,10 @@ export interface PlayStartEvent {
   readonly name: string;
   /** The play's `hosts:` pattern. */
   readonly pattern: string;
-  /** The hosts the play starts with (after --limit and earlier failures); may be empty. */
+  /** The hosts the play starts with (after --limit and earlier failures); may be empty. With `serial`, each batch is a play_start … play_end of its own, with the batch's hosts. */
   readonly hosts: readonly string[];
+  /** `strategy: free`: hosts go through the tasks each at its own pace (a task_start per host). */
+  readonly strategy?: 'free';
 }
 
 export interface TaskStartEvent {
@@ -84,6 +86,50 @@ export interface HostResultEvent {
   readonly items?: readonly ItemResult[];
   /** Only with --diff, never under no_log. */
   readonly diff?: readonly FileDiff[];
+  /** The host the task ran on for this host (`delegate_to`, `local_action`): shown as `host -> delegated_to`. */
+  readonly delegated_to?: string;
+  /** The delegated host's address (ansible_host) when it is not its name. */
+  readonly delegated_address?: string;
+}
+
+/** A polled async job (`async:` with `poll:` > 0) on this host: still running, or ended (Ansible's ASYNC POLL / ASYNC OK / ASYNC FAILED lines). */
+export interface HostAsyncEvent {
+  readonly type: 'host_async';
+  readonly task_id: string;
+  readonly play_id: string;
+  readonly host: string;
+  readonly state: 'poll' | 'ok' | 'failed';
+  /** The job id (ansible_job_id). */
+  readonly jid: string;
+}
+
+/** A task with `until` runs again on this host: its condition is not met yet (Ansible's `FAILED - RETRYING`). */
+export interface HostRetryEvent {
+  readonly type: 'host_retry';
+  readonly task_id: string;
+  readonly play_id: string;
+  readonly host: string;
+  readonly delegated_to?: string;
+  readonly delegated_address?: string;
+  /** The task's name as Ansible's retry line shows it. */
+  readonly name: string;
+  /** The attempt that just ended (1 for the first). */
+  readonly attempts: number;
+  /** How many runs it may make in all (`retries` + 1). */
+  readonly retries: number;
+  /** The attempt's result (censored under no_log). */
+  readonly result: Vars;
+}
+
+/** include_tasks included a file for these hosts (with this loop item): ansible-playbook's "included: FILE for HOSTS". */
+export interface IncludedEvent {
+  readonly type: 'included';
+  readonly task_id: string;
+  readonly play_id: string;
+  readonly file: string;
+  readonly hosts: readonly string[];
+  /** The loop item (or its label), when the include has a loop. */
+  readonly item?: unknown;
 }
 
 export interface WarningEvent {
@@ -101,6 +147,8 @@ export interface NoHostsMatchedEvent {
 export interface NoHostsLeftEvent {
   readonly type: 'no_hosts_left';
   readonly play_id: string;
+  /** Why the play was broken off, when it was (any_errors_fatal also stands for a failed run_once): ansible-playbook prints NO MORE HOSTS LEFT. */
+  readonly reason?: 'any_errors_fatal' | 'max_fail_percentage';
 }
 
 export interface PlayEndEvent {
@@ -122,6 +170,9 @@ export type RunEvent =
   | PlayStartEvent
   | TaskStartEvent
   | HostResultEvent
+  | IncludedEvent
+  | HostRetryEvent
+  | HostAsyncEvent
   | WarningEvent
   | NoHostsMatchedEvent
   | NoHostsLeftEvent

@@ -1,4 +1,5 @@
 import { UnreachableError } from '../connection/connection.js';
+import { evaluateCondition } from '../expr/expression.js';
 import { FACTS_SCRIPT, parseFacts } from '../facts/gather.js';
 import type { Vars } from '../util/data.js';
 import { mapLimit } from '../util/process.js';
@@ -15,12 +16,15 @@ export async function gatherFacts(run: PlayRun, hosts: readonly string[]): Promi
   state.events.emit({ type: 'task_start', task_id: taskId, play_id: playId, name: 'Gathering Facts', kind: 'task', action: 'gather_facts', hosts });
   await mapLimit(hosts, state.settings.forks, async (host) => {
     const started = performance.now();
-    let outcome: { status: 'ok' | 'failed' | 'unreachable'; result: Vars };
-    if (state.variables.hasFacts(host)) {
+    let outcome: { status: 'ok' | 'failed' | 'unreachable' | 'skipped'; result: Vars };
+    const vars = varsOf.get(host) ?? state.variables.forTask(host, { play });
+    if (play.when && !play.when.every((c) => evaluateCondition(c.expression, vars))) {
+      // import_playbook's when: the setup task has it too.
+      outcome = { status: 'skipped', result: { changed: false, skipped: true, skip_reason: 'Conditional result was False' } };
+    } else if (state.variables.hasFacts(host)) {
       outcome = { status: 'ok', result: { changed: false } };
     } else {
       try {
-        const vars = varsOf.get(host) ?? state.variables.forTask(host, { play });
         const connection = await state.pool.get(host, vars, remoteUserFor(play, vars, state.templar));
         const r = await connection.exec(FACTS_SCRIPT, { inline: true });
         if (r.rc !== 0) throw new Error(`fact gathering failed: ${r.stderr.toString('utf8').trim() || `exit ${r.rc}`}`);
@@ -31,7 +35,7 @@ export async function gatherFacts(run: PlayRun, hosts: readonly string[]): Promi
         outcome = { status: unreachable ? 'unreachable' : 'failed', result: { changed: false, msg: (err as Error).message, ...(unreachable ? { unreachable: true } : { failed: true }) } };
       }
     }
-    if (outcome.status !== 'ok') {
+    if (outcome.status === 'failed' || outcome.status === 'unreachable') {
       failed.add(host);
       state.removed.add(host);
       if (outcome.status === 'unreachable') run.unreachable.add(host);

@@ -2,7 +2,6 @@ import { evaluateCondition } from '../expr/expression.js';
 import { formatPosition } from '../errors.js';
 import type { Block, PlayNode, Task } from '../playbook/model.js';
 import { taskTitle } from '../playbook/model.js';
-import { findTasksFile } from '../playbook/task-list.js';
 import type { Vars } from '../util/data.js';
 import type { HostIterator, TaskContext } from './host-iterator.js';
 import { extendVars } from './lazy-vars.js';
@@ -43,7 +42,7 @@ export function runIncludeTasks(run: PlayRun, iterator: HostIterator, task: Task
     try {
       const includeOne = (itemScope: Vars, extra: Vars): Vars => {
         const file = state.templar.renderString(spec.file, itemScope, task.at, `the file of ${taskTitle(task)}`);
-        const path = findTasksFile(file, spec.dirs);
+        const path = spec.resolve(file);
         if (!path) throw new Error(`Could not find or access '${file}' on the Ansible Controller.`);
         const key = JSON.stringify(extra);
         let entry = included.find((i) => i.path === path && JSON.stringify(i.vars) === key);
@@ -92,8 +91,16 @@ export function runIncludeTasks(run: PlayRun, iterator: HostIterator, task: Task
       duration_ms: Math.round(performance.now() - started),
       result,
       ...(items ? { items } : {}),
-      ...(status === 'ok' ? { included: included.filter((i) => i.hosts.includes(host)).length } : {}),
+      // include_role's result and roles are not counted by Ansible (IncludeRole is a TaskInclude, roles skip _load_included_file).
+      ...(status === 'ok' ? { included: task.module === 'include_role' ? 0 : included.filter((i) => i.hosts.includes(host)).length } : {}),
     });
+  }
+  for (const entry of included) {
+    const hostsOk = entry.hosts.filter((h) => !failed.has(h));
+    if (hostsOk.length === 0 || task.module === 'include_role') continue;
+    const loopVar = entry.vars['ansible_loop_var'];
+    const item = typeof loopVar === 'string' ? entry.vars[loopVar] : undefined;
+    state.events.emit({ type: 'included', task_id: taskId, play_id: playId, file: entry.path, hosts: hostsOk, ...(item !== undefined ? { item } : {}) });
   }
   const blocksByHost = new Map<string, Block[]>();
   const cache = new Map<string, readonly PlayNode[]>();

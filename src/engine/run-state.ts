@@ -1,7 +1,9 @@
 import type { Inventory } from '../inventory/model.js';
 import type { Templar } from '../template/templar.js';
+import type { Vars } from '../util/data.js';
 import type { ConnectionPool } from './connections.js';
 import type { EventBus } from './event-bus.js';
+import type { AskVar } from './ask-var.js';
 import type { RunEvent } from './events.js';
 import type { Variables } from './variables.js';
 
@@ -38,4 +40,8 @@ export interface RunState {
   readonly removed: Set<string>;
   /** Warnings already given: like Ansible's display, each is given once. */
   readonly warned: Set<string>;
+  /** -e: a vars_prompt variable given there is not asked for. */
+  readonly extraVars?: Vars;
+  /** Asks a vars_prompt question on the terminal (absent: no terminal). */
+  readonly askVar?: AskVar | undefined;
 }

@@ -7,7 +7,10 @@ import type { TaskContext } from './host-iterator.js';
 import { hostResultEvent } from './host-result-event.js';
 import { isInterrupted } from './interrupt.js';
 import type { RunState } from './run-state.js';
-import { executeTask, type TaskOutcome } from './task-executor.js';
+import type { AsyncProgress } from './async-exec.js';
+import { delegationFor } from './delegation.js';
+import { inheritPlayFlow } from './flow-values.js';
+import { executeTask, type TaskOutcome, visible } from './task-executor.js';
 import { becomeFor, remoteUserFor, taskForHost } from './task-keywords.js';
 
 /** One play being run: what its tasks and handlers share. */
@@ -26,6 +29,17 @@ export interface PlayRun {
   readonly rescuing: (host: string) => boolean;
   /** meta: end_play ran: no further batch of the play runs either. */
   endPlay: boolean;
+  /** The hosts of the serial batch being run (ansible_play_batch); all the play's hosts without `serial`. */
+  readonly batch?: readonly string[];
+  /** `strategy: free`. */
+  readonly free?: boolean;
+  /** The play's any_errors_fatal (a task's own beats it). */
+  readonly anyErrorsFatal?: boolean;
+  readonly maxFailPercentage?: number;
+  /** Hosts failed so far in this play, for max_fail_percentage. */
+  readonly failedInPlay?: Set<string>;
+  /** Set when the play must stop now (any_errors_fatal, max_fail_percentage): Ansible's RUN_FAILED_BREAK_PLAY. */
+  readonly flags?: { breakPlay: boolean; reason?: 'any_errors_fatal' | 'max_fail_percentage' };
 }
 
 /**
@@ -33,25 +47,41 @@ export interface PlayRun {
  * facts, register, notified handlers, and hosts that fail (not ignored) or are unreachable.
  * Emits task_start, then exactly one host_result per host. Returns the hosts that failed.
  */
-export async function runTask(run: PlayRun, task: Task, context: TaskContext, hosts: readonly string[], kind: 'task' | 'handler'): Promise<Set<string>> {
+export async function runTask(run: PlayRun, written: Task, context: TaskContext, hosts: readonly string[], kind: 'task' | 'handler', sharedTaskId?: string): Promise<Set<string>> {
   const { state, play, playId } = run;
   const { events, settings } = state;
-  const taskId = state.newId('task');
+  const task = inheritPlayFlow(written, play);
+  const flow = task.flow;
+  // The free strategy runs a task host by host under one id (one banner in the plain output per run of results).
+  const taskId = sharedTaskId ?? state.newId('task');
   const failed = new Set<string>();
   const playHosts = playHostsOf(run);
   const scope = { play, task, context, playHosts };
+  // run_once: the first host runs it for all (the linear strategy queues it once); the free
+  // strategy runs it on every host, as free.py does.
+  const runOnce = flow?.runOnce === true && !run.free;
+  const targets = runOnce ? hosts.slice(0, 1) : hosts;
   // Every host's variables before the banner, as the linear strategy gets them (a vars_files
   // entry that cannot be read ends the run there).
-  const varsOf = new Map(hosts.map((h) => [h, state.variables.forTask(h, scope)]));
-  events.emit({ type: 'task_start', task_id: taskId, play_id: playId, name: title(run, task, varsOf.get(hosts[0] ?? '')), kind, action: task.module, hosts });
-  await mapLimit(hosts, settings.forks, async (host) => {
+  const varsOf = new Map(targets.map((h) => [h, state.variables.forTask(h, scope)]));
+  events.emit({ type: 'task_start', task_id: taskId, play_id: playId, name: title(run, task, varsOf.get(targets[0] ?? '')), kind, action: task.module, hosts: targets });
+  // throttle: at most that many hosts at once (never more than --forks); run_once ignores it.
+  const limit = flow?.throttle && !runOnce ? Math.min(settings.forks, flow.throttle) : settings.forks;
+  await mapLimit(targets, limit, async (host) => {
     const started = performance.now();
     const vars = varsOf.get(host) ?? state.variables.forTask(host, scope);
     let onHost: Task = task;
     let outcome: TaskOutcome;
+    let delegatedTo: string | undefined;
+    let label: { delegated_to?: string; delegated_address?: string } = {};
+    const place = { task_id: taskId, play_id: playId, host };
     try {
       onHost = taskForHost(task, vars, state.templar);
       const user = remoteUserFor(play, vars, state.templar);
+      const delegation = delegationFor(onHost, vars, state, scope);
+      delegatedTo = delegation?.host;
+      if (delegation) label = { delegated_to: delegation.host, ...(delegation.address !== undefined ? { delegated_address: delegation.address } : {}) };
+      const retryName = task.name ?? `TASK: ${task.moduleAsWritten ?? task.module}`;
       outcome = await executeTask({
         task: onHost,
         host,
@@ -62,8 +92,15 @@ export async function runTask(run: PlayRun, task: Task, context: TaskContext, ho
         templar: state.templar,
         become: (itemVars) => becomeFor(onHost, play, itemVars, state.templar, settings),
         timeoutMs: task.timeout !== undefined ? task.timeout * 1000 : settings.taskTimeoutMs,
-        // Connection variables from every source, -e included, as Ansible reads them.
-        connect: () => state.pool.get(host, vars, user),
+        // Connection variables from every source, -e included, as Ansible reads them (the delegated host's when delegated).
+        connect: delegation ? () => delegation.connect(user) : () => state.pool.get(host, vars, user),
+        ...(flow?.until
+          ? {
+              onRetry: (result: Vars) =>
+                events.emit({ type: 'host_retry', ...place, ...label, name: retryName, attempts: Number(result['attempts']), retries: Number(result['retries']), result: visible(result, onHost) }),
+            }
+          : {}),
+        ...(flow?.async !== undefined ? { onAsync: (progress: AsyncProgress) => events.emit({ type: 'host_async', ...place, state: progress.state, jid: progress.jid }) } : {}),
       });
     } catch (err) {
       // A keyword template that does not render fails the task on this host (hidden if no_log could not be decided, as in Ansible).
@@ -72,24 +109,64 @@ export async function runTask(run: PlayRun, task: Task, context: TaskContext, ho
     }
     // Killed by Ctrl-C: the run is ending, as ansible-playbook's does, without more results.
     if (isInterrupted()) return;
-    record(run, host, onHost, outcome);
+    // ignore_unreachable: the host stays in the play, its result counts as ok and ignored.
+    if (outcome.status === 'unreachable' && flow?.ignoreUnreachable) outcome = { ...outcome, ignored: true };
+    record(run, host, onHost, outcome, delegatedTo);
+    // A run_once result is every host's: register and facts (get_task_hosts).
+    if (runOnce) for (const other of hosts) if (other !== host) record(run, other, onHost, { ...outcome, status: 'ok' }, delegatedTo, false);
     let rescued = false;
     if (outcome.status === 'failed' && !outcome.ignored) {
-      failed.add(host);
-      // As StrategyBase: a failure inside a block with a rescue is rescued (the host stays in
-      // the play, the rescue sees the failure); any other takes the host out of the play's hosts.
-      rescued = run.rescuing(host);
-      if (rescued) state.variables.setHostFacts(host, { ansible_failed_task: failedTask(onHost), ansible_failed_result: outcome.result });
-      else state.removed.add(host);
-    } else if (outcome.status === 'unreachable') {
+      // A run_once task that fails fails every host of the batch (StrategyBase marks them all).
+      for (const h of runOnce ? hosts : [host]) {
+        failed.add(h);
+        // As StrategyBase: a failure inside a block with a rescue is rescued (the host stays in
+        // the play, the rescue sees the failure); any other takes the host out of the play's hosts.
+        const saved = run.rescuing(h);
+        if (h === host) rescued = saved;
+        if (saved) state.variables.setHostFacts(h, { ansible_failed_task: failedTask(onHost), ansible_failed_result: outcome.result });
+        else state.removed.add(h);
+      }
+    } else if (outcome.status === 'unreachable' && !outcome.ignored) {
       failed.add(host);
       run.unreachable.add(host);
       state.removed.add(host);
     }
-    const event = hostResultEvent({ task_id: taskId, play_id: playId, host }, onHost, outcome, performance.now() - started);
-    events.emit(rescued ? { ...event, rescued } : event);
+    const event = hostResultEvent(place, onHost, outcome, performance.now() - started);
+    events.emit({ ...event, ...(rescued ? { rescued } : {}), ...label });
   });
+  // The linear strategy treats a run_once task as any_errors_fatal; the free strategy has neither.
+  if (failed.size > 0 && kind === 'task' && !run.free && ((flow?.anyErrorsFatal ?? run.anyErrorsFatal ?? false) || runOnce) && !task.ignoreErrors) failEveryHost(run, hosts, failed);
+  if (kind === 'task') checkMaxFailPercentage(run, hosts, failed);
   return failed;
+}
+
+/**
+ * any_errors_fatal: one host failed, so every host of the batch is failed and the play stops
+ * (linear strategy). Hosts in a rescue or always section keep going there, as
+ * dont_fail_states does (their failure is marked, the rescue takes it).
+ */
+function failEveryHost(run: PlayRun, hosts: readonly string[], failed: Set<string>, reason: 'any_errors_fatal' | 'max_fail_percentage' = 'any_errors_fatal'): void {
+  const batch = run.batch ?? run.hosts;
+  for (const h of new Set([...hosts, ...batch])) {
+    if (run.state.removed.has(h) && !failed.has(h)) continue;
+    if (failed.has(h) && !run.state.removed.has(h)) continue; // rescued: the rescue runs
+    failed.add(h);
+    run.state.removed.add(h);
+  }
+  if (run.flags) {
+    run.flags.breakPlay = true;
+    run.flags.reason ??= reason;
+  }
+}
+
+/** max_fail_percentage: more than that share of the batch has failed, so the rest fail too and the play stops. */
+function checkMaxFailPercentage(run: PlayRun, hosts: readonly string[], failed: Set<string>): void {
+  const pct = run.maxFailPercentage;
+  if (pct === undefined || !run.failedInPlay) return;
+  for (const h of failed) if (!run.unreachable.has(h)) run.failedInPlay.add(h);
+  const batch = run.batch ?? run.hosts;
+  if (batch.length === 0 || run.failedInPlay.size / batch.length <= pct / 100) return;
+  failEveryHost(run, hosts, failed, 'max_fail_percentage');
 }
 
 /** The banner's name: templated with the first host's variables, as ansible-core's linear strategy does; as written if that fails. */
@@ -103,18 +180,26 @@ function title(run: PlayRun, task: Task, vars: Vars | undefined): string {
   }
 }
 
-/** What a result changes for the rest of the run: facts, register, notified handlers. */
-function record(run: PlayRun, host: string, task: Task, outcome: TaskOutcome): void {
+/** What a result changes for the rest of the run: facts (the delegated host's with delegate_facts), register, notified handlers. */
+function record(run: PlayRun, host: string, task: Task, outcome: TaskOutcome, delegatedTo: string | undefined, notify = true): void {
   const { variables } = run.state;
-  if (outcome.facts) variables.setHostFacts(host, outcome.facts);
+  // setup's facts are gathered facts (they replace those of the same names, for the run); set_fact's and include_vars' are host facts.
+  // With delegate_facts they are the delegated host's.
+  if (outcome.facts) {
+    const factsHost = delegatedTo !== undefined && task.flow?.delegateFacts ? delegatedTo : host;
+    if (task.module === 'setup') variables.mergeFacts(factsHost, outcome.facts);
+    else variables.setHostFacts(factsHost, outcome.facts);
+  }
   if (task.register) variables.setHostFacts(host, { [task.register]: outcome.result });
   // Only a changed result notifies (a failed one does not, even when ignored).
-  if (outcome.status === 'changed') run.handlers.notify(host, task.notify);
+  if (notify && outcome.status === 'changed') run.handlers.notify(host, task.notify);
 }
 
 /** ansible_play_hosts_all and ansible_play_hosts: the hosts not failed nor ended in the play. */
-export function playHostsOf(run: PlayRun): { all: readonly string[]; active: readonly string[] } {
-  return { all: run.hosts, active: run.hosts.filter((h) => !run.state.removed.has(h) && !run.ended.has(h)) };
+export function playHostsOf(run: PlayRun): { all: readonly string[]; active: readonly string[]; batch: readonly string[] } {
+  const out = (h: string): boolean => run.state.removed.has(h) || run.ended.has(h);
+  const active = run.hosts.filter((h) => !out(h));
+  return { all: run.hosts, active, batch: run.batch ? run.batch.filter((h) => !out(h)) : active };
 }
 
 /** What a rescue sees of the task that failed (Ansible gives the task's serialized fields). */

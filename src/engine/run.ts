@@ -10,6 +10,7 @@ import { trackPool } from './interrupt.js';
 import { type RunSettings, runPlay } from './play-runner.js';
 import { Stats } from './stats.js';
 import { Variables } from './variables.js';
+import type { AskVar } from './ask-var.js';
 
 export interface RunOptions extends RunSettings {
   readonly inventory: Inventory;
@@ -20,6 +21,8 @@ export interface RunOptions extends RunSettings {
   readonly events: EventBus<RunEvent>;
   readonly projectDir: string;
   readonly templar?: Templar;
+  /** Asks a vars_prompt question (the CLI's terminal prompt); absent: never asked. */
+  readonly askVar?: AskVar;
 }
 
 /** Runs validated playbooks in order, then prints the recap (also when the run ends with an error, which is rethrown). Returns the stats (and so the exit code). */
@@ -49,7 +52,7 @@ export async function runPlaybooks(options: RunOptions): Promise<Stats> {
   events.emit({ type: 'run_start', playbooks: options.playbooks.map((p) => p.file), check: options.check, diff: options.diff, forks: options.forks });
   let failure: { error: unknown } | undefined;
   try {
-    const state = { inventory: options.inventory, variables, pool, templar, events, newId, settings: options, removed, warned: new Set<string>() };
+    const state = { inventory: options.inventory, variables, pool, templar, events, newId, settings: options, removed, warned: new Set<string>(), extraVars: options.extraVars, askVar: options.askVar };
     for (const playbook of options.playbooks) {
       const dir = dirname(resolve(playbook.file));
       variables.setPlaybookDir(dir);

@@ -36,7 +36,11 @@ export class Stats {
       s.ok++;
       s.changed++;
     } else if (status === 'skipped') s.skipped++;
-    else if (status === 'unreachable') s.unreachable++;
+    else if (status === 'unreachable' && ignored) {
+      // ignore_unreachable: counted ok and ignored, as StrategyBase does.
+      s.ok++;
+      s.ignored++;
+    } else if (status === 'unreachable') s.unreachable++;
     else if (ignored) {
       s.ok++;
       s.ignored++;

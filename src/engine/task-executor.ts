@@ -12,6 +12,8 @@ import { type Condition, type Task, taskTitle } from '../playbook/model.js';
 import type { Templar } from '../template/templar.js';
 import type { Vars } from '../util/data.js';
 import { applyPlan, type PlanTarget } from './apply-plan.js';
+import { AsyncStarted, type AsyncProgress, type JobFields, runAsyncJob } from './async-exec.js';
+import { environmentFor, intValue, retryPlan } from './flow-values.js';
 import { extendVars } from './lazy-vars.js';
 import { emptyLoopResult, itemResultFields, itemVars, loopResult, loopStatus, withItems } from './loop-results.js';
 import type { HostResult } from './reporter.js';
@@ -33,6 +35,10 @@ export interface TaskRun {
   /** The task's time limit in ms (its `timeout:`, else the configured default); 0: none. */
   readonly timeoutMs: number;
   readonly connect: () => Promise<Connection>;
+  /** An `until` attempt failed and the task runs again (Ansible's v2_runner_retry). */
+  readonly onRetry?: (result: Vars, item: { readonly item: unknown } | undefined) => void;
+  /** A polled async job's progress (Ansible's ASYNC POLL / OK / FAILED). */
+  readonly onAsync?: (progress: AsyncProgress) => void;
 }
 
 /** The task ran past its `timeout:`; its process group on the host has been killed. */
@@ -55,7 +61,7 @@ export async function executeTask(run: TaskRun): Promise<TaskOutcome> {
   try {
     if (task.loop === undefined) {
       if (!conditionsHold(task.when, run.vars, task)) return outcome('skipped', { changed: false, skipped: true, skip_reason: 'Conditional result was False' }, run);
-      const one = await runOnce(run, run.vars);
+      const one = await runWithRetries(run, run.vars, undefined);
       return outcome(one.status, one.result, run, [], one.facts, one.diff);
     }
     const items = renderLoop(run);
@@ -74,7 +80,7 @@ export async function executeTask(run: TaskRun): Promise<TaskOutcome> {
         status = 'skipped';
         result = { changed: false, skipped: true, skip_reason: 'Conditional result was False' };
       } else {
-        const one = await runOnce(run, vars);
+        const one = await runWithRetries(run, vars, { item: items[index] });
         ({ status, result } = one);
         if (one.facts) facts = { ...facts, ...one.facts };
         diffs.push(...(one.diff ?? []));
@@ -133,7 +139,34 @@ interface OneResult {
   readonly diff: HostResult['diff'];
 }
 
-async function runOnce(run: TaskRun, vars: Vars): Promise<OneResult> {
+/**
+ * `until`: the task runs again (after `delay` seconds) while the condition is false, at most
+ * `retries` more times, as TaskExecutor._execute; the result carries `attempts`, and a task that
+ * never met its condition fails. Without `until`, one run.
+ */
+async function runWithRetries(run: TaskRun, vars: Vars, item: { readonly item: unknown } | undefined): Promise<OneResult> {
+  const { task } = run;
+  const until = task.flow?.until;
+  if (!until || until.length === 0) return runOnce(run, vars);
+  const { attempts, delaySeconds } = retryPlan(task, vars, run.templar);
+  let one: OneResult | undefined;
+  for (let attempt = 1; attempt <= attempts; attempt++) {
+    one = await runOnce(run, vars, attempt);
+    if (attempts === 1) return one;
+    const scope = task.register ? extendVars(vars, { [task.register]: one.result }) : vars;
+    if (conditionsHold(until, scope, task)) return one;
+    if (attempt < attempts) {
+      run.onRetry?.({ ...one.result, retries: attempts }, item);
+      await sleep(delaySeconds * 1000);
+    }
+  }
+  const last = one as OneResult;
+  // ansible-core 2.14 reports one attempt fewer than it made once it gives up.
+  const result = { ...last.result, attempts: attempts - 1, failed: true };
+  return { ...last, status: 'failed', result };
+}
+
+async function runOnce(run: TaskRun, vars: Vars, attempt?: number): Promise<OneResult> {
   const { task } = run;
   const module = getModule(task.module);
   const raw: readonly string[] = module.schema.rawArgs ?? [];
@@ -153,7 +186,7 @@ async function runOnce(run: TaskRun, vars: Vars): Promise<OneResult> {
     ran = { changed: false, failed: true, msg: err.message, data: err.data };
   }
   // set_fact's facts are typed as Ansible's set_fact action types them ("yes" is true).
-  const moduleResult: ModuleResult = ran.facts ? { ...ran, facts: setFactValues(ran.facts), data: { ...ran.data, ansible_facts: setFactValues(ran.facts) } } : ran;
+  const moduleResult: ModuleResult = ran.facts && module.name === 'set_fact' ? { ...ran, facts: setFactValues(ran.facts), data: { ...ran.data, ansible_facts: setFactValues(ran.facts) } } : ran;
   const result: Vars = {
     ...moduleResult.data,
     changed: moduleResult.changed,
@@ -162,6 +195,8 @@ async function runOnce(run: TaskRun, vars: Vars): Promise<OneResult> {
     ...(moduleResult.skipped ? { skipped: true } : {}),
     ...(moduleResult.msg !== undefined ? { msg: moduleResult.msg } : {}),
   };
+  // `attempts` is there for changed_when/failed_when already, as in TaskExecutor.
+  if (attempt !== undefined) result['attempts'] = attempt;
   const scope = task.register ? extendVars(vars, { [task.register]: result }) : vars;
   // As TaskExecutor: a result the module skipped is not judged by changed_when/failed_when.
   if (task.changedWhen && !moduleResult.skipped) result['changed'] = conditionsHold(task.changedWhen, scope, task);
@@ -203,10 +238,13 @@ function shownDiff(plan: Plan, shown: boolean, check: boolean): Pick<ModuleResul
   return shown && diff?.length ? { diff } : {};
 }
 
-/** An action: its facts (creates/removes), then it runs with the narrow context. */
+/** An action: its facts (creates/removes), then it runs with the narrow context (its command as an async job with `async:`). */
 async function runAction(module: ActionModule, args: Vars, run: TaskRun, vars: Vars, host: HostAccess): Promise<ModuleResult> {
   const { task } = run;
   const facts = module.facts ? await gatherTaskFacts(module.facts(args), host.exec, new Map()) : {};
+  const environment = environmentFor(task, vars, run.templar);
+  const asyncLimit = task.flow?.async !== undefined ? intValue(task.flow.async, 'async', vars, run.templar, 0) : 0;
+  let job: JobFields | undefined;
   const context: ActionContext = {
     host: run.host,
     vars,
@@ -215,11 +253,28 @@ async function runAction(module: ActionModule, args: Vars, run: TaskRun, vars: V
     verbosity: run.verbosity ?? 0,
     at: task.at,
     exec: async (script, options = {}) => {
-      const r = await host.command(script, options);
+      const env = environment ? { ...environment, ...options.env } : options.env;
+      if (asyncLimit > 0 && options.job) {
+        // Ansible's default poll is 15 seconds.
+        const pollSeconds = intValue(task.flow?.poll, 'poll', vars, run.templar, 15);
+        return runAsyncJob(host.command, script, { stdin: options.stdin, env, job: options.job }, { limitSeconds: asyncLimit, pollSeconds, onProgress: run.onAsync }, (started) => {
+          job = started;
+        });
+      }
+      const r = await host.command(script, { ...(options.stdin !== undefined ? { stdin: options.stdin } : {}), ...(env ? { env } : {}) });
       return { rc: r.rc, stdout: r.stdout.toString('utf8'), stderr: r.stderr.toString('utf8') };
     },
   };
-  return module.run(context, args, facts);
+  let result: ModuleResult;
+  try {
+    result = await module.run(context, args, facts);
+  } catch (err) {
+    // poll: 0 — started, and the task is done (async_status tells the rest).
+    if (err instanceof AsyncStarted) return { changed: true, data: { ansible_job_id: err.jid, finished: 0, results_file: err.path, started: 1 } };
+    throw err;
+  }
+  if (!job) return result;
+  return { ...result, msg: result.msg ?? '', data: { ...result.data, ansible_job_id: job.jid, finished: 1, results_file: job.path, started: 1 } };
 }
 
 /** `exec` runs provision's own scripts (facts, plan scripts) inline; `command` a user's, isolated. */

@@ -13,7 +13,7 @@ export interface VarsScope {
   readonly task?: Task;
   readonly context?: TaskContext;
   /** The play's hosts: all it matched, and those not failed (ansible_play_hosts_all, ansible_play_hosts). */
-  readonly playHosts?: { readonly all: readonly string[]; readonly active: readonly string[] };
+  readonly playHosts?: { readonly all: readonly string[]; readonly active: readonly string[]; readonly batch?: readonly string[] };
 }
 
 /**
@@ -67,6 +67,11 @@ export class Variables {
   setFacts(host: string, facts: Vars): void {
     this.facts.set(host, facts);
     this.views.delete(host);
+  }
+
+  /** The setup module: these facts join (and replace by name) the host's gathered facts. */
+  mergeFacts(host: string, facts: Vars): void {
+    this.setFacts(host, { ...this.facts.get(host), ...facts });
   }
 
   /** meta: clear_facts: the gathered facts go (set_fact and register stay, as Ansible's fact cache). */
@@ -147,7 +152,7 @@ export class Variables {
       ansible_play_name: play.name,
       ansible_play_role_names: topRoles,
       role_names: topRoles,
-      ...(playHosts ? { ansible_play_hosts_all: playHosts.all, ansible_play_hosts: playHosts.active, ansible_play_batch: playHosts.active, play_hosts: playHosts.active } : {}),
+      ...(playHosts ? { ansible_play_hosts_all: playHosts.all, ansible_play_hosts: playHosts.active, ansible_play_batch: playHosts.batch ?? playHosts.active, play_hosts: playHosts.active } : {}),
       ...(role ? { role_name: role.name, ansible_role_name: role.name, role_path: role.path } : {}),
     };
   }

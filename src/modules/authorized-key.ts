@@ -170,6 +170,7 @@ export function editKeys(existingText: string, args: AuthorizedKeyArgs): { text:
 /** ansible.posix's authorized_key: keys in a user's authorized_keys, made with its directory 0700 and file 0600, owned by the user. */
 export const authorizedKeyModule = defineModule({
   name: 'authorized_key',
+  collection: 'ansible.posix',
   description: 'Adds or removes SSH public keys in a user\'s authorized_keys file (making ~/.ssh 0700 and the file 0600, owned by the user), as ansible.posix.authorized_key does.',
   args: {
     args: {

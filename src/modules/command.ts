@@ -3,7 +3,7 @@ import { shellJoin, shellQuote, shlexSplit } from '../util/shlex.js';
 import type { Vars } from '../util/data.js';
 import { defineAction } from './define.js';
 import { globMatchesFact } from './facts/glob.js';
-import type { ActionContext, ModuleResult } from './types.js';
+import type { ActionContext, ModuleResult, TextResult } from './types.js';
 
 /** Ansible's timestamps: local time "2026-11-22 05:33:20.205788" and a delta "0:00:00.003889". */
 function timestamp(ms: number): string {
@@ -52,7 +52,7 @@ function guardFacts(args: CommandArgs) {
  * Ansible's command module: creates/removes skip the command (in check mode too); otherwise check
  * mode reports a change when creates/removes were given (they predict one), and skips otherwise.
  */
-async function runCommand(ctx: ActionContext, args: CommandArgs, script: string, cmd: unknown, guards: { creates?: boolean | undefined; removes?: boolean | undefined }): Promise<ModuleResult> {
+async function runCommand(module: 'command' | 'shell', ctx: ActionContext, args: CommandArgs, script: string, cmd: unknown, guards: { creates?: boolean | undefined; removes?: boolean | undefined }): Promise<ModuleResult> {
   const shoulda = ctx.check ? 'Would' : 'Did';
   const skip = (msg: string, stdout: string): ModuleResult => ({ changed: false, msg, data: { cmd, rc: 0, stdout, stderr: '', stdout_lines: [stdout], stderr_lines: [], start: null, end: null, delta: null } });
   if (args.creates !== undefined && guards.creates) return skip(`${shoulda} not run command since '${args.creates}' exists`, `skipped, since ${args.creates} exists`);
@@ -65,16 +65,23 @@ async function runCommand(ctx: ActionContext, args: CommandArgs, script: string,
   const chdir = args.chdir !== undefined ? `cd -- ${shellQuote(args.chdir)} || exit 1\n` : '';
   const stdin = args.stdin === undefined ? undefined : args.stdin_add_newline ? `${args.stdin}\n` : args.stdin;
   const started = Date.now();
-  const r = await ctx.exec(`${chdir}${script}`, stdin === undefined ? {} : { stdin });
+  // `job`: what an async run of this command keeps on the host, so async_status can shape its result later.
+  const job = { module: module, cmd, strip_empty_ends: args.strip_empty_ends };
+  const r = await ctx.exec(`${chdir}${script}`, stdin === undefined ? { job } : { stdin, job });
   const ended = Date.now();
-  const strip = (s: string): string => (args.strip_empty_ends ? s.replace(/[\r\n]+$/, '') : s);
+  return commandResult(cmd, r, r.times?.startMs ?? started, r.times?.endMs ?? ended, args.strip_empty_ends);
+}
+
+/** The result of a command that ran: rc, output (trailing newlines stripped unless told not to), times. */
+export function commandResult(cmd: unknown, r: TextResult, startedMs: number, endedMs: number, stripEmptyEnds: boolean): ModuleResult {
+  const strip = (s: string): string => (stripEmptyEnds ? s.replace(/[\r\n]+$/, '') : s);
   const stdout = strip(r.stdout);
   const stderr = strip(r.stderr);
   return {
     changed: true,
     failed: r.rc !== 0,
     ...(r.rc !== 0 ? { msg: 'non-zero return code' } : {}),
-    data: { cmd, rc: r.rc, start: timestamp(started), end: timestamp(ended), delta: delta(ended - started), stdout, stderr, stdout_lines: lines(stdout), stderr_lines: lines(stderr) },
+    data: { cmd, rc: r.rc, start: timestamp(startedMs), end: timestamp(endedMs), delta: delta(endedMs - startedMs), stdout, stderr, stdout_lines: lines(stdout), stderr_lines: lines(stderr) },
   };
 }
 
@@ -99,7 +106,7 @@ export const commandModule = defineAction({
   facts: guardFacts,
   run(ctx, args, facts) {
     const argv = args.argv ? args.argv.map(String) : shlexSplit(String(args.cmd ?? args._raw_params));
-    return runCommand(ctx, args, `exec ${shellJoin(argv)}`, argv, facts);
+    return runCommand('command', ctx, args, `exec ${shellJoin(argv)}`, argv, facts);
   },
 });
 
@@ -123,7 +130,7 @@ export const shellModule = defineAction({
   run(ctx, args, facts) {
     const text = String(args.cmd ?? args._raw_params);
     const script = args.executable !== undefined ? `exec ${shellQuote(args.executable)} -c ${shellQuote(text)}` : text;
-    return runCommand(ctx, args, script, text, facts);
+    return runCommand('shell', ctx, args, script, text, facts);
   },
 });
 

@@ -6,6 +6,8 @@ import type { ActionContext, ActionModule, LocalContext, ModuleResult, PlannerMo
 
 export interface PlannerDefinition<S extends ArgSpecs, L, F extends FactRequests> {
   readonly name: string;
+  /** The Ansible collection whose module this stands in for (its fully qualified name is collection.name); ansible.builtin when not given. */
+  readonly collection?: string;
   readonly description: string;
   readonly args: ArgsSchema<S>;
   validate?(args: Vars, context: ValidationContext): void;
@@ -23,6 +25,7 @@ export function defineModule<const S extends ArgSpecs, L, F extends FactRequests
   return {
     kind: 'planner',
     name: def.name,
+    ...(def.collection ? { collection: def.collection } : {}),
     description: def.description,
     schema: def.args as unknown as ArgsSchema, // erased: the registry holds every module alike
     ...(def.validate ? { validate: def.validate } : {}),
@@ -34,6 +37,8 @@ export function defineModule<const S extends ArgSpecs, L, F extends FactRequests
 
 export interface ActionDefinition<S extends ArgSpecs, F extends FactRequests> {
   readonly name: string;
+  /** The Ansible collection whose module this stands in for (its fully qualified name is collection.name); ansible.builtin when not given. */
+  readonly collection?: string;
   readonly description: string;
   readonly args: ArgsSchema<S>;
   readonly controllerOnly?: boolean;
@@ -51,6 +56,7 @@ export function defineAction<const S extends ArgSpecs, F extends FactRequests = 
   return {
     kind: 'action',
     name: def.name,
+    ...(def.collection ? { collection: def.collection } : {}),
     description: def.description,
     schema: def.args as unknown as ArgsSchema, // erased: the registry holds every module alike
     controllerOnly: def.controllerOnly ?? false,

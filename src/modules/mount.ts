@@ -105,6 +105,7 @@ export function unsetMount(text: string, name: string, src: string | undefined):
 /** ansible.posix's mount on Linux: an fstab entry, and the mount itself, for present/mounted/unmounted/absent/remounted. */
 export const mountModule = defineModule({
   name: 'mount',
+  collection: 'ansible.posix',
   description: 'Manages a mount point: its line in fstab (present, absent) and whether it is mounted (mounted, unmounted, remounted), as ansible.posix.mount does on Linux.',
   args: {
     args: {

@@ -1,4 +1,4 @@
-import { QUALIFIED_PREFIXES } from './registry.js';
+import { collectionOf } from './registry.js';
 import type { ArgSpec } from './schema.js';
 import type { Module } from './types.js';
 
@@ -15,7 +15,7 @@ export function moduleReference(modules: readonly Module[]): string {
     'Each module takes the arguments below, checked with their position before the first connection: an unknown',
     'argument, a wrong type, a value outside the choices, mutually exclusive arguments or a missing required one',
     'stop the run with exit 1. Arguments Ansible has that are not listed are not implemented, and refused.',
-    `Ansible's fully qualified names (${QUALIFIED_PREFIXES.map((p) => `\`${p}copy\``).join(', ')}) name the same modules.`,
+    "Each module also answers to its fully qualified name (given under its heading) and, for ansible.builtin's, to `ansible.legacy.` + its name.",
     'Editors can check playbooks with [playbook.schema.json](playbook.schema.json) (yaml-language-server).',
     '',
     ...modules.map((m) => `- [${m.name}](#${m.name.replace(/_/g, '')}): ${m.description}`),
@@ -31,7 +31,7 @@ function moduleSection(module: Module): string[] {
     module.kind === 'planner'
       ? 'A planner: it reads the host\'s state in one round trip and returns the changes it would make. Check mode: reports exactly the changes a real run makes, and makes none; --diff shows the file content, state and attributes before and after, as Ansible\'s module does (under --check what Ansible\'s check mode shows).'
       : `An action: it learns its result by running${module.controllerOnly ? ' (on the controller: no connection)' : ''}. Check mode: ${module.checkMode}`;
-  const lines = ['', `## ${module.name}`, '', module.description, '', kind, ''];
+  const lines = ['', `## ${module.name}`, '', module.description, '', `Fully qualified name: \`${collectionOf(module)}.${module.name}\`.`, '', kind, ''];
   const rows = Object.entries(schema.args).filter(([name]) => name !== '_raw_params');
   if (schema.freeForm) lines.push(`Free form: \`${module.name}: <command line> ${schema.freeForm.map((k) => `${k}=…`).join(' ')}\`.`, '');
   if (schema.anyArgs) lines.push('Any other argument name is a variable to set.', '');

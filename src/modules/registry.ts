@@ -1,10 +1,13 @@
 import { aptModule } from './apt.js';
+import { asyncStatusModule } from './async-status.js';
 import { blockinfileModule } from './blockinfile.js';
 import { commandModule, rawModule, shellModule } from './command.js';
 import { assertModule, debugModule, failModule, setFactModule } from './controller.js';
 import { copyModule } from './copy.js';
 import { fileModule } from './file.js';
 import { getUrlModule } from './get-url.js';
+import { includeVarsModule } from './include-vars.js';
+import { setupModule } from './setup.js';
 import { lineinfileModule } from './lineinfile.js';
 import { packageModule } from './package.js';
 import { serviceModule } from './service.js';
@@ -12,13 +15,14 @@ import { statModule } from './stat.js';
 import { systemdModule } from './systemd.js';
 import { templateModule } from './template.js';
 import type { Module } from './types.js';
-import { POSIX_MODULES, SYSTEM_MODULES_B } from './system-modules-b.js';
+import { SYSTEM_MODULES_B } from './system-modules-b.js';
 import { weaveModule } from './weave.js';
 
 /** Every module, in the order of the reference. The playbook parser reads this; modules never read the parser. */
 const ALL: readonly Module[] = [
   commandModule, shellModule, rawModule, copyModule, templateModule, fileModule, lineinfileModule,
-  blockinfileModule, statModule, debugModule, setFactModule, assertModule, failModule,
+  blockinfileModule, statModule, debugModule, setFactModule, assertModule, failModule, includeVarsModule, setupModule,
+  asyncStatusModule,
   // System modules (issue 10).
   aptModule, packageModule, serviceModule, systemdModule, getUrlModule,
   ...SYSTEM_MODULES_B,
@@ -27,16 +31,27 @@ const ALL: readonly Module[] = [
 
 export const modules: ReadonlyMap<string, Module> = new Map(ALL.map((m) => [m.name, m]));
 
-/** The prefixes of Ansible's fully qualified names that name these same modules. */
-export const QUALIFIED_PREFIXES = ['ansible.builtin.', 'ansible.legacy.'] as const;
+/** The collection a module belongs to in Ansible (ansible.builtin unless its definition names another). */
+export function collectionOf(module: Module): string {
+  return module.collection ?? 'ansible.builtin';
+}
+
+/**
+ * Every name a task may use for a module: its own, its fully qualified one
+ * (`ansible.builtin.copy`, `ansible.posix.authorized_key`), and `ansible.legacy.` for builtins.
+ * Derived from the modules' definitions, so a new module gets its names with it.
+ */
+export function namesOf(m: Module): string[] {
+  return [m.name, `${collectionOf(m)}.${m.name}`, ...(collectionOf(m) === 'ansible.builtin' ? [`ansible.legacy.${m.name}`] : [])];
+}
+
+const NAMES: ReadonlyMap<string, string> = new Map(ALL.flatMap((m) => namesOf(m).map((n) => [n, m.name] as const)));
 
 /** A module's own name from the name a task uses (`copy`, `ansible.builtin.copy`); undefined if unknown. */
 export function resolveModuleName(name: string): string | undefined {
-  if (name.startsWith('ansible.posix.')) return POSIX_MODULES.find((m) => `ansible.posix.${m}` === name);
-  const prefix = QUALIFIED_PREFIXES.find((p) => name.startsWith(p));
-  const bare = prefix ? name.slice(prefix.length) : name;
-  return modules.has(bare) ? bare : undefined;
+  return NAMES.get(name);
 }
+
 
 export function getModule(name: string): Module {
   const module = modules.get(resolveModuleName(name) ?? name);

@@ -81,6 +81,7 @@ function checked(argv: readonly string[], failure: string): string {
 /** ansible.posix's sysctl: a key's value in a sysctl file, set in the kernel with -w and/or by reloading the file. */
 export const sysctlModule = defineModule({
   name: 'sysctl',
+  collection: 'ansible.posix',
   description: 'Sets a kernel parameter in a sysctl file (/etc/sysctl.conf by default) and in the running kernel (by reloading the file, or with sysctl -w), as ansible.posix.sysctl does.',
   args: {
     args: {

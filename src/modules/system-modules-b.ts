@@ -13,8 +13,5 @@ import type { Module } from './types.js';
 import { uriModule } from './uri.js';
 import { userModule } from './user.js';
 
-/** The modules that ansible.posix ships (their FQCN is ansible.posix.<name>). */
-export const POSIX_MODULES: readonly string[] = ['authorized_key', 'sysctl', 'mount'];
-
 /** ping, slurp, fetch, hostname, authorized_key, known_hosts, user, group, sysctl, cron, mount, iptables, uri: in the order of the reference. */
 export const SYSTEM_MODULES_B: readonly Module[] = [pingModule, slurpModule, fetchModule, hostnameModule, authorizedKeyModule, knownHostsModule, userModule, groupModule, cronModule, sysctlModule, mountModule, iptablesModule, uriModule];

@@ -3,6 +3,7 @@ import type { Templar } from '../template/templar.js';
 import type { Vars } from '../util/data.js';
 import type { FactRequests } from './facts/fact.js';
 import type { FileDiff, Plan } from './plan.js';
+import type { JobMeta } from './async-job.js';
 import type { ArgsSchema } from './schema.js';
 
 export type { FileDiff } from './plan.js';
@@ -38,6 +39,8 @@ export class ModuleFailure extends Error {
 export interface PlannerModule {
   readonly kind: 'planner';
   readonly name: string;
+  /** Its Ansible collection (ansible.builtin when absent): tasks may name it collection.name. */
+  readonly collection?: string;
   readonly description: string;
   readonly schema: ArgsSchema;
   validate?(args: Vars, context: ValidationContext): void;
@@ -56,13 +59,16 @@ export interface ActionContext {
   /** The run's -v count (0 when not given). */
   readonly verbosity?: number;
   readonly at: SourcePosition;
-  exec(script: string, options?: { readonly stdin?: Buffer | string; readonly env?: Readonly<Record<string, string>> }): Promise<TextResult>;
+  /** `job`: how async_status shapes the result when the task runs this as an async job (`async:`). */
+  exec(script: string, options?: { readonly stdin?: Buffer | string; readonly env?: Readonly<Record<string, string>>; readonly job?: JobMeta }): Promise<TextResult>;
 }
 
 export interface TextResult {
   readonly rc: number;
   readonly stdout: string;
   readonly stderr: string;
+  /** When it ran, as the host saw it (an async job's own times). */
+  readonly times?: { readonly startMs: number; readonly endMs: number };
 }
 
 export interface ModuleResult {
@@ -85,6 +91,8 @@ export interface ModuleResult {
 export interface ActionModule {
   readonly kind: 'action';
   readonly name: string;
+  /** Its Ansible collection (ansible.builtin when absent): tasks may name it collection.name. */
+  readonly collection?: string;
   readonly description: string;
   readonly schema: ArgsSchema;
   /** Runs on the controller alone: no connection is opened for it. */

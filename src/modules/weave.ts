@@ -35,7 +35,7 @@ export const weaveModule = defineAction({
   args: {
     args: {
       state: { type: 'str', choices: ['started', 'stopped', 'absent'], default: 'started', description: 'started: the router runs (launched if needed) with these settings; stopped: `weave stop`; absent: `weave reset` (router, bridge and state removed).' },
-      peers: { type: 'list', description: 'The peers this host connects to (host[:port]), a list or one string separated by spaces or commas. Given, the router\'s targets become exactly these (connect the new, forget the others); not given, targets are left alone.' },
+      peers: { type: 'list', description: 'The peers this host connects to (host[:port]), a list or one string separated by spaces or commas. Given, the router\'s targets become exactly these (connect the new, forget the others); not given, targets are left alone. A peer naming this host (its inventory name or ansible_host) is left out, so every host can be given the whole group.' },
       password: { type: 'str', description: 'The network password, given to `weave launch` as WEAVE_PASSWORD in its environment (as data: never in argv, script text, output or logs).' },
       ipalloc_range: { type: 'str', description: 'The IP allocation range (`--ipalloc-range`, a CIDR). A running router with another range is stopped and launched again.' },
       init_peer_count: { type: 'int', description: 'The initial peer count for IPAM consensus (`--init-peer-count`), used at launch.' },
@@ -46,13 +46,18 @@ export const weaveModule = defineAction({
     },
   },
   async run(ctx, args) {
-    const peers = peerList(args.peers);
+    // A peer naming this host itself (its inventory name or address) is left out, as the seeds do
+    // (sttts connects to every other host; hesco strips the host's own address).
+    const self = new Set([ctx.host, String(ctx.vars['ansible_host'] ?? ctx.host)]);
+    const peers = peerList(args.peers)?.filter((p) => !self.has(p.replace(/:[0-9A-Za-z]+$/, '')));
     if (args.ipalloc_range !== undefined && !isCidr(args.ipalloc_range)) throw new ModuleFailure(`ipalloc_range "${args.ipalloc_range}" is not an IPv4 CIDR`);
     for (const cidr of args.expose.map(String)) if (!isCidr(cidr)) throw new ModuleFailure(`expose: "${cidr}" is not an IPv4 CIDR (address/prefix)`);
     if (args.init_peer_count !== undefined && args.init_peer_count < 1) throw new ModuleFailure('init_peer_count must be at least 1');
     const probe = await ctx.exec(probeOf(args.executable));
     if (probe.rc !== 0) throw new ModuleFailure(`could not read weave's state: ${probe.stderr.trim()}`);
-    const seen = parseProbe(probe.stdout);
+    const probed = parseProbe(probe.stdout);
+    // In check mode the task that installs the script did not run: plan as if it had, with no router yet.
+    const seen = probed.missing && ctx.check ? { ...probed, missing: false } : probed;
     if (seen.missing && args.state !== 'absent') throw new ModuleFailure(`no weave script at ${args.executable} (install it first, e.g. with get_url)`);
     const wanted: WeaveWanted = {
       state: args.state,

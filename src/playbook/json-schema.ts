@@ -1,4 +1,4 @@
-import { QUALIFIED_PREFIXES } from '../modules/registry.js';
+import { namesOf } from '../modules/registry.js';
 import type { ArgSpec } from '../modules/schema.js';
 import type { Module } from '../modules/types.js';
 import { PLAY_KEYWORDS, TASK_KEYWORDS } from './keywords.js';
@@ -11,12 +11,12 @@ type JsonSchema = Record<string, unknown>;
  * every typed argument also accepts one.
  */
 export function playbookJsonSchema(modules: readonly Module[]): JsonSchema {
-  const moduleNames = modules.flatMap((m) => [m.name, ...QUALIFIED_PREFIXES.map((p) => `${p}${m.name}`)]);
+  const moduleNames = modules.flatMap((m) => namesOf(m));
   const taskProperties: Record<string, JsonSchema> = {};
   for (const keyword of TASK_KEYWORDS) taskProperties[keyword] = { description: `Task keyword ${keyword}.` };
   for (const module of modules) {
     const ref = { $ref: `#/definitions/module_${module.name}` };
-    for (const name of [module.name, ...QUALIFIED_PREFIXES.map((p) => `${p}${module.name}`)]) {
+    for (const name of namesOf(module)) {
       taskProperties[name] = { description: module.description, anyOf: [ref, { type: 'string', description: 'key=value arguments (or a command line)' }, { type: 'null' }] };
     }
   }
@@ -26,11 +26,21 @@ export function playbookJsonSchema(modules: readonly Module[]): JsonSchema {
     additionalProperties: false,
     oneOf: moduleNames.map((name) => ({ required: [name] })).concat([{ required: ['action'] }]),
   };
-  const taskList = { type: 'array', items: { $ref: '#/definitions/task' } };
+  const keywords = Object.fromEntries([...TASK_KEYWORDS].map((k) => [k, { description: `Task keyword ${k}.` }]));
+  const taskList = { type: 'array', items: { anyOf: [{ $ref: '#/definitions/task' }, { $ref: '#/definitions/block' }, { $ref: '#/definitions/reuse' }] } };
+  // block/rescue/always with the keywords their tasks inherit; meta and the include/import forms.
+  const block = { type: 'object', properties: { ...keywords, block: taskList, rescue: taskList, always: taskList }, required: ['block'], additionalProperties: false };
+  const reuseKeys = ['meta', 'include_tasks', 'import_tasks', 'include', 'include_role', 'import_role'].flatMap((k) => [k, `ansible.builtin.${k}`]);
+  const reuse = {
+    type: 'object',
+    properties: { ...keywords, ...Object.fromEntries(reuseKeys.map((k) => [k, { description: `${k.replace('ansible.builtin.', '')}: a task file, a role, or a meta action.` }])) },
+    oneOf: reuseKeys.map((k) => ({ required: [k] })),
+    additionalProperties: false,
+  };
   const playProperties: Record<string, JsonSchema> = {};
   for (const keyword of PLAY_KEYWORDS) playProperties[keyword] = { description: `Play keyword ${keyword}.` };
   for (const key of ['tasks', 'pre_tasks', 'post_tasks', 'handlers']) playProperties[key] = taskList;
-  const definitions: Record<string, JsonSchema> = { task };
+  const definitions: Record<string, JsonSchema> = { task, block, reuse };
   for (const module of modules) definitions[`module_${module.name}`] = moduleArgsSchema(module);
   return {
     $schema: 'http://json-schema.org/draft-07/schema#',
@@ -40,7 +50,7 @@ export function playbookJsonSchema(modules: readonly Module[]): JsonSchema {
     type: 'array',
     items: {
       anyOf: [
-        { type: 'object', properties: { import_playbook: { type: 'string' }, name: { type: 'string' } }, required: ['import_playbook'], additionalProperties: false },
+        { type: 'object', properties: { import_playbook: { type: 'string' }, name: { type: 'string' }, when: {}, vars: { type: 'object' }, tags: {} }, required: ['import_playbook'], additionalProperties: false },
         { type: 'object', properties: playProperties, required: ['hosts'], additionalProperties: false },
       ],
     },

@@ -2,15 +2,16 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { ConfigError, type SourcePosition } from '../errors.js';
 import { loadYamlFile, positionOf } from '../config/yaml.js';
 import { CONNECTION_TYPES } from '../inventory/connection-vars.js';
-import { describeType, isPlainObject, toBoolean } from '../util/data.js';
+import { describeType, isPlainObject, toBoolean, type Vars } from '../util/data.js';
 import { checkPath } from '../util/path-check.js';
 import { kindOf } from '../util/safe-fs.js';
 import { type KeywordTemplates, readFlag, readText } from './keyword-values.js';
 import { PLAY_KEYWORDS, UNSUPPORTED_PLAY_KEYWORDS } from './keywords.js';
-import type { Block, FlushHandlers, Play, Playbook, PlayNode, RoleRun } from './model.js';
-import { readRoles } from './roles.js';
-import { parseTaskList } from './task-list.js';
-import { type ModuleCatalog, stringList } from './task-parse.js';
+import type { Block, Condition, FlushHandlers, Play, Playbook, PlayNode, RoleRun } from './model.js';
+import { parsePlayFlow } from './play-flow.js';
+import { readRoleEntry, readRoles } from './roles.js';
+import { parseTaskList, type ReuseContext } from './task-list.js';
+import { conditions, type ModuleCatalog, stringList } from './task-parse.js';
 import { readPlayVarsFiles } from './vars-files.js';
 
 /** Reads playbooks (and what they import) into plays, checking their shape as it goes. */
@@ -39,8 +40,16 @@ function readPlaybookFile(file: string, catalog: ModuleCatalog, projectDir: stri
       if (cycle >= 0) {
         throw new ConfigError(`import_playbook cycle: ${[...chain.slice(cycle).map((s) => s.file), path].join(' -> ')}`, importAt);
       }
-      plays.push(...readPlaybookFile(path, catalog, projectDir, chain));
+      const keyAt = (key: string): SourcePosition => positionOf(item, key) ?? at;
+      const when = conditions(item, 'when', keyAt);
+      const vars = item['vars'] ?? {};
+      if (!isPlainObject(vars)) throw new ConfigError('import_playbook "vars" must be a mapping', keyAt('vars'));
+      const tags = stringList(item, 'tags', keyAt);
+      plays.push(...readPlaybookFile(path, catalog, projectDir, chain).map((play) => importedPlay(play, when, vars, tags)));
       return;
+    }
+    if (isPlainObject(item) && item['include'] !== undefined && item['hosts'] === undefined) {
+      throw new ConfigError(`a playbook-level "include:" is gone from ansible-core 2.14: write "- import_playbook: ${String(item['include'])}"`, positionOf(item, 'include') ?? at);
     }
     plays.push(readPlay(item, at, file, catalog, projectDir));
   });
@@ -51,7 +60,7 @@ function readPlaybookFile(file: string, catalog: ModuleCatalog, projectDir: stri
 function importTarget(item: Record<string, unknown>, at: SourcePosition, file: string): string {
   const keyAt = (key: string): SourcePosition => positionOf(item, key) ?? at;
   for (const key of Object.keys(item)) {
-    if (key !== 'import_playbook' && key !== 'name') throw new ConfigError(`"${key}" beside import_playbook is not supported by provision yet`, keyAt(key));
+    if (!['import_playbook', 'ansible.builtin.import_playbook', 'name', 'when', 'vars', 'tags'].includes(key)) throw new ConfigError(`"${key}" beside import_playbook is not supported by provision yet`, keyAt(key));
   }
   const target = item['import_playbook'];
   if (typeof target !== 'string') throw new ConfigError(`import_playbook must name a playbook file, found ${describeType(target)}`, keyAt('import_playbook'));
@@ -72,8 +81,11 @@ function readPlay(raw: unknown, at: SourcePosition, file: string, catalog: Modul
   const hosts = hostsPattern(raw['hosts'], at, keyAt('hosts'));
   const baseDir = dirname(file);
   const playDirs = [baseDir, projectDir];
-  const tasksOf = (key: string, dirs: readonly string[]): PlayNode[] => parseTaskList(raw[key], keyAt(key), `"${key}"`, catalog, { searchDirs: dirs, role: undefined });
-  const roles = readRoles(raw['roles'], keyAt('roles'), { baseDir, projectDir, catalog });
+  const seen = new Set<string>();
+  const reuse: ReuseContext = { loadRole: (entry, at, files) => readRoleEntry(entry, at, roleContext, seen, files), loaded: [], publicRuns: [] };
+  const roleContext = { baseDir, projectDir, catalog, reuse };
+  const tasksOf = (key: string, dirs: readonly string[]): PlayNode[] => parseTaskList(raw[key], keyAt(key), `"${key}"`, catalog, { searchDirs: dirs, role: undefined, reuse });
+  const roles = readRoles(raw['roles'], keyAt('roles'), roleContext, seen);
   const vars = raw['vars'] ?? {};
   if (!isPlainObject(vars)) throw new ConfigError('play "vars" must be a mapping', keyAt('vars'));
   const varsFiles = readPlayVarsFiles(raw['vars_files'], keyAt('vars_files'), baseDir);
@@ -93,6 +105,11 @@ function readPlay(raw: unknown, at: SourcePosition, file: string, catalog: Modul
   // As Play.compile(): handlers notified in a section run when it ends.
   const flush = (): FlushHandlers => ({ kind: 'flush_handlers' });
   const block = (children: readonly PlayNode[], role?: RoleRun): Block => ({ kind: 'block', children, vars: {}, role });
+  const preTasks = tasksOf('pre_tasks', playDirs);
+  const tasks = tasksOf('tasks', playDirs);
+  const postTasks = tasksOf('post_tasks', playDirs);
+  const handlers = tasksOf('handlers', playDirs);
+  const flow = parsePlayFlow(raw, keyAt);
   return {
     name: optionalScalar(raw, 'name', keyAt) ?? hosts,
     hosts,
@@ -101,17 +118,10 @@ function readPlay(raw: unknown, at: SourcePosition, file: string, catalog: Modul
     file,
     vars,
     varsFiles,
-    roles: roles.map((r) => r.run),
-    blocks: [
-      block(tasksOf('pre_tasks', playDirs)),
-      flush(),
-      ...roles.map((r) => block(r.tasks, r.run)),
-      block(tasksOf('tasks', playDirs)),
-      flush(),
-      block(tasksOf('post_tasks', playDirs)),
-      flush(),
-    ],
-    handlers: [...roles.map((r) => block(r.handlers, r.run)), block(tasksOf('handlers', playDirs))],
+    // import_role's defaults and vars (and include_role's with public: true) are the play's, as the roles' are.
+    roles: [...roles.map((r) => r.run), ...reuse.publicRuns],
+    blocks: [block(preTasks), flush(), ...roles.map((r) => block(r.tasks, r.run)), block(tasks), flush(), block(postTasks), flush()],
+    handlers: [...[...roles, ...reuse.loaded].map((r) => block(r.handlers, r.run)), block(handlers)],
     gatherFacts: gather,
     ...(forceHandlers !== undefined ? { forceHandlers } : {}),
     become,
@@ -119,6 +129,7 @@ function readPlay(raw: unknown, at: SourcePosition, file: string, catalog: Modul
     remoteUser,
     tags: stringList(raw, 'tags', keyAt),
     templated,
+    ...(flow ? { flow } : {}),
   };
 }
 
@@ -140,4 +151,26 @@ function optionalScalar(raw: Record<string, unknown>, key: string, keyAt: (k: st
   if (value === undefined || value === null) return undefined;
   if (typeof value === 'object') throw new ConfigError(`"${key}" must be a single value, found ${describeType(value)}`, keyAt(key));
   return String(value);
+}
+
+/**
+ * A play imported by `import_playbook` with `when`, `vars` or `tags` (PlaybookInclude.load_data):
+ * the import's vars over the play's, its tags added, its conditions before those of every task
+ * (handlers aside) and of fact gathering.
+ */
+function importedPlay(play: Play, when: readonly Condition[], vars: Vars, tags: readonly string[]): Play {
+  if (when.length === 0 && Object.keys(vars).length === 0 && tags.length === 0) return play;
+  const guard = (nodes: readonly PlayNode[]): PlayNode[] =>
+    nodes.map((node) => {
+      if (node.kind === 'flush_handlers') return node;
+      if (node.kind === 'block') return { ...node, children: guard(node.children), ...(node.rescue ? { rescue: guard(node.rescue) } : {}), ...(node.always ? { always: guard(node.always) } : {}) };
+      return { ...node, when: [...when, ...node.when] };
+    });
+  return {
+    ...play,
+    vars: { ...play.vars, ...vars },
+    tags: [...new Set([...play.tags, ...tags])],
+    blocks: when.length > 0 ? guard(play.blocks) : play.blocks,
+    ...(when.length > 0 ? { when: [...when, ...(play.when ?? [])] } : {}),
+  };
 }

@@ -1,14 +1,13 @@
 import type { SourcePosition } from '../errors.js';
 import type { Expression } from '../expr/expression.js';
 import type { Vars } from '../util/data.js';
+import type { Condition } from './condition.js';
+import type { TaskFlow } from './flow-keywords.js';
 import type { KeywordTemplates } from './keyword-values.js';
+import type { PlayFlow } from './play-flow.js';
 
-/** A parsed condition with the text it came from, for messages. */
-export interface Condition {
-  readonly text: string;
-  readonly expression: Expression;
-  readonly at: SourcePosition | undefined;
-}
+// (In a file of its own: the flow keywords use it, and this file uses them.)
+export type { Condition } from './condition.js';
 
 export interface Task {
   readonly kind: 'task';
@@ -45,16 +44,18 @@ export interface Task {
   readonly role: string | undefined;
   /** Keywords written as templates (their fields above stay unset until the task runs on a host). */
   readonly templated: KeywordTemplates;
+  /** until/retries, delegate_to, run_once, environment, async, throttle…: absent when the task uses none. */
+  readonly flow?: TaskFlow;
   /** include_tasks (module "include_tasks"): what it includes, read when it runs on a host. */
   readonly include?: IncludeSpec;
 }
 
-/** What an include_tasks task includes. */
+/** What an include_tasks (or include_role) task includes. */
 export interface IncludeSpec {
   /** The file as written (may be a template, rendered per host and loop item). */
   readonly file: string;
-  /** Where a relative file is looked for, in order. */
-  readonly dirs: readonly string[];
+  /** The file (or role) a rendered name means, undefined if there is none. */
+  readonly resolve: (name: string) => string | undefined;
   /** The file's tasks, read and checked at load when its name is no template. */
   readonly nodes?: readonly PlayNode[];
   /** Reads and parses a file of tasks (for a templated name, when it runs). */
@@ -76,6 +77,13 @@ export interface RoleRun {
   readonly params: Vars;
   /** The roles that pulled this one in as a dependency, outermost first (Ansible's dep chain). */
   readonly parents: readonly RoleRun[];
+}
+
+/** One run of a role in a play: its tasks and handlers, and its variables. */
+export interface LoadedRole {
+  readonly run: RoleRun;
+  readonly tasks: readonly PlayNode[];
+  readonly handlers: readonly PlayNode[];
 }
 
 /**
@@ -153,6 +161,8 @@ export interface Play {
   /** Role handlers (a block per role), then the play's. */
   readonly handlers: readonly Block[];
   readonly gatherFacts: boolean;
+  /** Conditions of the import_playbook that brought the play in: fact gathering is skipped where they do not hold. */
+  readonly when?: readonly Condition[];
   /** `force_handlers:` (undefined: --force-handlers decides). */
   readonly forceHandlers?: boolean;
   readonly become: boolean | undefined;
@@ -161,6 +171,8 @@ export interface Play {
   readonly tags: readonly string[];
   /** become, become_user, remote_user written as templates: rendered per host. */
   readonly templated: KeywordTemplates;
+  /** serial, strategy, any_errors_fatal, max_fail_percentage, vars_prompt…: absent when the play uses none. */
+  readonly flow?: PlayFlow;
 }
 
 export interface Playbook {

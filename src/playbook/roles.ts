@@ -5,22 +5,21 @@ import { describeType, isPlainObject, toBoolean, type Vars } from '../util/data.
 import { checkPath } from '../util/path-check.js';
 import { kindOf } from '../util/safe-fs.js';
 import { TASK_KEYWORDS, UNSUPPORTED_TASK_KEYWORDS } from './keywords.js';
-import type { PlayNode, RoleRun } from './model.js';
-import { NOTHING_INHERITED, parseTaskList } from './task-list.js';
+import type { LoadedRole, PlayNode, RoleRun } from './model.js';
+import { type Inherited, NOTHING_INHERITED, parseTaskList, type ReuseContext, type RoleFiles } from './task-list.js';
 import type { ModuleCatalog } from './task-parse.js';
 
-/** One run of a role in a play: its tasks and handlers, and its variables. */
-export interface LoadedRole {
-  readonly run: RoleRun;
-  readonly tasks: PlayNode[];
-  readonly handlers: PlayNode[];
-}
+export type { LoadedRole } from './model.js';
 
 export interface RoleContext {
   readonly baseDir: string;
   readonly projectDir: string;
   readonly catalog: ModuleCatalog;
+  /** import_role / include_role inside the role's tasks load their roles through this. */
+  readonly reuse?: ReuseContext;
 }
+
+
 
 /** A role on the way from the play to the role being read, to name a dependency cycle. */
 interface Step {
@@ -38,16 +37,22 @@ const UNSUPPORTED_ROLE_KEYWORDS = new Set([...TASK_KEYWORDS, ...UNSUPPORTED_TASK
  * unless its meta sets `allow_duplicates`. A dependency cycle is an error at the dependency that
  * closes it.
  */
-export function readRoles(list: unknown, listAt: SourcePosition, context: RoleContext): LoadedRole[] {
+export function readRoles(list: unknown, listAt: SourcePosition, context: RoleContext, seen = new Set<string>()): LoadedRole[] {
   if (list === undefined || list === null) return [];
   if (!Array.isArray(list)) throw new ConfigError(`"roles" must be a list, found ${describeType(list)}`, listAt);
   const out: LoadedRole[] = [];
-  const seen = new Set<string>();
   list.forEach((entry, i) => loadRole(entry, positionOf(list, i) ?? listAt, [], [], context, seen, out));
   return out;
 }
 
-function loadRole(entry: unknown, at: SourcePosition, chain: readonly Step[], inheritedTags: readonly string[], context: RoleContext, seen: Set<string>, out: LoadedRole[]): void {
+/** One role entry (import_role, include_role) with its dependencies first, reading `files` instead of the main.yml files. */
+export function readRoleEntry(entry: Vars, at: SourcePosition, context: RoleContext, seen: Set<string>, files: RoleFiles, inheritedTags: readonly string[] = []): LoadedRole[] {
+  const out: LoadedRole[] = [];
+  loadRole(entry, at, [], inheritedTags, context, seen, out, files);
+  return out;
+}
+
+function loadRole(entry: unknown, at: SourcePosition, chain: readonly Step[], inheritedTags: readonly string[], context: RoleContext, seen: Set<string>, out: LoadedRole[], files: RoleFiles = {}): void {
   const spec = typeof entry === 'string' ? { role: entry } : entry;
   if (!isPlainObject(spec)) throw new ConfigError(`a role is a name or a mapping with "role", found ${describeType(entry)}`, at);
   const nameKey = spec['role'] !== undefined ? 'role' : 'name';
@@ -70,15 +75,15 @@ function loadRole(entry: unknown, at: SourcePosition, chain: readonly Step[], in
   const roleTags = [...inheritedTags, ...(tags === undefined ? [] : Array.isArray(tags) ? tags.map(String) : String(tags).split(',').map((t) => t.trim()))];
   const meta = readMapping(join(dir, 'meta/main.yml'));
   const allowDuplicates = toBoolean(meta['allow_duplicates']) === true;
-  const identity = `${dir}\u0000${JSON.stringify([entryVars, params])}`;
+  const identity = `${dir}\u0000${JSON.stringify([entryVars, params, files.tasks, files.handlers, files.defaults, files.vars])}`;
   if (!allowDuplicates && seen.has(identity)) return;
   seen.add(identity);
 
   const run: RoleRun = {
     name: basename(name),
     path: dir,
-    defaults: readMapping(join(dir, 'defaults/main.yml')),
-    vars: readMapping(join(dir, 'vars/main.yml')),
+    defaults: readMapping(roleFile(dir, 'defaults', files.defaults)),
+    vars: readMapping(roleFile(dir, 'vars', files.vars)),
     entryVars,
     params,
     parents: chain.map((step) => step.run),
@@ -93,13 +98,16 @@ function loadRole(entry: unknown, at: SourcePosition, chain: readonly Step[], in
 
   const searchDirs = [dir, context.baseDir, context.projectDir];
   const tasksFrom = (path: string): PlayNode[] => {
+    const around: Inherited = files.inherited ?? NOTHING_INHERITED;
     if (kindOf(path) !== 'file') return [];
     const { data } = loadYamlFile(path);
     if (data === null) return [];
     const at = positionOf(data) ?? { file: path, line: 1, col: 1 };
-    return parseTaskList(data, at, 'a tasks file', context.catalog, { searchDirs, role: basename(name) }, { ...NOTHING_INHERITED, tags: roleTags });
+    return parseTaskList(data, at, 'a tasks file', context.catalog, { searchDirs, role: basename(name), ...(context.reuse ? { reuse: context.reuse } : {}) }, { ...around, tags: [...roleTags, ...around.tags] });
   };
-  out.push({ run, tasks: tasksFrom(join(dir, 'tasks/main.yml')), handlers: tasksFrom(join(dir, 'handlers/main.yml')) });
+  const tasksPath = roleFile(dir, 'tasks', files.tasks);
+  if (files.tasks !== undefined && kindOf(tasksPath) !== 'file') throw new ConfigError(`role "${name}": tasks_from file not found: ${files.tasks}`, at);
+  out.push({ run, tasks: tasksFrom(tasksPath), handlers: tasksFrom(roleFile(dir, 'handlers', files.handlers)) });
 }
 
 /** Where a role is looked for: beside the role that depends on it, then roles/ beside the playbook, then the project's roles/. */
@@ -123,4 +131,11 @@ function readMapping(path: string): Vars {
   if (data === null) return {};
   if (!isPlainObject(data)) throw new ConfigError(`a role's ${basename(dirname(path))}/main.yml must be a mapping, found ${describeType(data)}`, positionOf(data) ?? { file: path, line: 1, col: 1 });
   return data;
+}
+
+/** A role's file in one of its directories: main.yml, or the one named (`tasks_from: setup` is tasks/setup.yml). */
+function roleFile(dir: string, kind: string, from: string | undefined): string {
+  if (from === undefined) return join(dir, kind, 'main.yml');
+  const named = join(dir, kind, from);
+  return /\.ya?ml$/.test(from) || kindOf(named) === 'file' ? named : kindOf(`${named}.yml`) === 'file' ? `${named}.yml` : `${named}.yaml`;
 }

@@ -6,6 +6,7 @@ import type { ModuleCatalog } from '../modules/registry.js';
 import { isIdentifier } from '../util/identifier.js';
 import { isUnsupportedLoop, TASK_KEYWORDS, UNSUPPORTED_TASK_KEYWORDS } from './keywords.js';
 import { type KeywordTemplates, readFlag, readText } from './keyword-values.js';
+import { parseTaskFlow } from './flow-keywords.js';
 import { parseLoopControl } from './loop-control.js';
 import type { Condition, Task } from './model.js';
 
@@ -35,16 +36,20 @@ export function parseTask(raw: unknown, at: SourcePosition, catalog: ModuleCatal
     written = key;
     rawArgs = value;
   }
-  if (raw['action'] !== undefined) {
-    if (module) throw new ConfigError('a task with "action" cannot also name a module', keyAt('action'));
-    const action = raw['action'];
+  // `local_action:` is `action:` delegated to localhost (ModuleArgsParser).
+  const actionKey = raw['local_action'] !== undefined ? 'local_action' : 'action';
+  if (raw['local_action'] !== undefined && raw['action'] !== undefined) throw new ConfigError('action and local_action are mutually exclusive', keyAt('local_action'));
+  if (raw['local_action'] !== undefined && raw['delegate_to'] !== undefined) throw new ConfigError('local_action and delegate_to are mutually exclusive', keyAt('local_action'));
+  if (raw[actionKey] !== undefined) {
+    if (module) throw new ConfigError(`a task with "${actionKey}" cannot also name a module`, keyAt(actionKey));
+    const action = raw[actionKey];
     // `action: copy src=a dest=b`, or `action: {module: copy, src: a, dest: b}`.
     const text = isPlainObject(action) ? String(action['module'] ?? '') : String(action).trim();
     const word = text.split(/\s+/)[0] ?? '';
     const name = catalog.resolve(word);
-    if (!name) throw new ConfigError(`unknown module "${word}" in action`, keyAt('action'));
+    if (!name) throw new ConfigError(`unknown module "${word}" in ${actionKey}`, keyAt(actionKey));
     module = name;
-    moduleKey = 'action';
+    moduleKey = actionKey;
     written = word;
     if (isPlainObject(action)) {
       const { module: _module, ...rest } = action;
@@ -65,6 +70,8 @@ export function parseTask(raw: unknown, at: SourcePosition, catalog: ModuleCatal
   const become = readFlag(raw, 'become', keyAt, templated, 'become') ?? readFlag(raw, 'sudo', keyAt, templated, 'become');
   const vars = raw['vars'] ?? {};
   if (!isPlainObject(vars)) throw new ConfigError('task "vars" must be a mapping', keyAt('vars'));
+  const parsedFlow = parseTaskFlow(raw, keyAt, (key) => conditions(raw, key, keyAt));
+  const flow = raw['local_action'] !== undefined ? { ...parsedFlow, delegateTo: 'localhost' } : parsedFlow;
   return {
     kind: 'task',
     name: raw['name'] === undefined ? undefined : String(raw['name']),
@@ -93,6 +100,7 @@ export function parseTask(raw: unknown, at: SourcePosition, catalog: ModuleCatal
     timeout: optionalSeconds(raw, 'timeout', keyAt),
     searchDirs: context.searchDirs,
     role: context.role,
+    ...(flow ? { flow } : {}),
   };
 }
 
@@ -117,14 +125,15 @@ export function parseKeyValues(text: string, at: SourcePosition, freeFormKeys?: 
   for (const word of splitWords(text, at)) {
     const m = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(word);
     if (m && (!freeFormKeys || freeFormKeys.includes(m[1] ?? ''))) {
-      args[m[1] ?? ''] = unquote(m[2] ?? '');
+      args[m[1] ?? ''] = unquote((m[2] ?? '').replace(/\n$/, ''));
     } else if (freeFormKeys) {
       free.push(word);
     } else {
       throw new ConfigError(`expected key=value in module arguments, found "${word}"`, at);
     }
   }
-  if (freeFormKeys && free.length > 0) args['_raw_params'] = free.join(' ');
+  // As Ansible's join_args: words joined by one space, but a line break stays a line break.
+  if (freeFormKeys && free.length > 0) args['_raw_params'] = free.reduce((line, w) => (line === '' || line.endsWith('\n') ? line + w : `${line} ${w}`), '').replace(/\n$/, '');
   return args;
 }
 
@@ -143,6 +152,11 @@ function splitWords(text: string, at: SourcePosition): string[] {
     } else if ((ch === '"' || ch === "'") && braces === 0) {
       quote = ch;
     } else if (/\s/.test(ch) && braces === 0) {
+      // A line break ends its line's last word, as Ansible's split_args keeps it (`shell: |` scripts).
+      if (ch === '\n') {
+        if (word) word += '\n';
+        else if (words.length > 0 && !words[words.length - 1]?.endsWith('\n')) words[words.length - 1] += '\n';
+      }
       if (word) words.push(word);
       word = '';
       continue;

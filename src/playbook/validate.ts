@@ -9,6 +9,7 @@ import { isIdentifier } from '../util/identifier.js';
 import { checkPath } from '../util/path-check.js';
 import { findFile } from './find-file.js';
 import { type Playbook, type Task, tasksIn, taskTitle } from './model.js';
+import { checkAsyncModule, checkFlowTemplates } from './validate-flow.js';
 
 /** Module arguments that name a path on the controller or the host: a NUL byte in one is refused. */
 const PATH_ARGUMENTS = ['path', 'dest', 'src', 'creates', 'removes', 'chdir', 'executable'];
@@ -36,12 +37,13 @@ export function validatePlaybooks(playbooks: readonly Playbook[], templar: Templ
     for (const play of playbook.plays) {
       attempt(() => checkTemplates(play.vars, templar, play.at));
       for (const keyword of Object.values(play.templated)) attempt(() => templar.check(keyword.text, keyword.at));
+      attempt(() => checkFlowTemplates(play.flow, templar, play.at));
       for (const file of play.varsFiles) for (const choice of file.templates ?? []) attempt(() => templar.check(choice, file.at));
       const handlers = tasksIn(play.handlers);
       // A handler answers to its name, "role : name" and its listen topics.
       const handlerNames = new Set(handlers.flatMap((h) => [...(h.name === undefined ? [] : [h.name, taskTitle(h)]), ...h.listen]));
       for (const task of [...tasksIn(play.blocks), ...handlers]) {
-        if (task.module === 'include_tasks') {
+        if (task.module === 'include_tasks' || task.module === 'include_role') {
           attempt(() => templar.check(task.include?.file ?? '', task.at));
           if (task.loop !== undefined) attempt(() => checkTemplates(task.loop, templar, task.at));
           continue;
@@ -81,6 +83,8 @@ function validateTask(task: Task, templar: Templar): void {
   for (const keyword of Object.values(task.templated)) templar.check(keyword.text, keyword.at);
   if (typeof task.name === 'string' && mayHoldTemplate(task.name)) templar.check(task.name, task.at);
   if (task.loop !== undefined) checkTemplates(task.loop, templar, task.at);
+  checkFlowTemplates(task.flow, templar, task.at);
+  checkAsyncModule(task.module, task.flow, task.at);
   module.validate?.(args, { at: task.at, templar, findFile: (kind, name) => findFile(task.searchDirs, kind, name) });
 }
 

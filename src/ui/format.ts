@@ -1,5 +1,5 @@
 import { createTwoFilesPatch } from 'diff';
-import type { HostResultEvent } from '../engine/events.js';
+import type { HostAsyncEvent, HostResultEvent, HostRetryEvent } from '../engine/events.js';
 import type { HostResult } from '../engine/reporter.js';
 import type { FileDiff } from '../modules/types.js';
 import { pythonStr } from '../util/python-values.js';
@@ -81,7 +81,7 @@ export function resultLines(r: HostResult, verbosity: number, action?: string): 
     case 'skipped':
       return [`skipping: [${r.host}]${details}`];
     case 'unreachable':
-      return [`fatal: [${r.host}]: UNREACHABLE! => ${dump(r, action, verbosity)}`];
+      return [`fatal: [${r.host}]: UNREACHABLE! => ${dump(r, action, verbosity)}`, ...(r.ignored ? ['...ignoring'] : [])];
     case 'failed':
       return [`fatal: [${r.host}]: FAILED! => ${dump(r, action, verbosity)}`, ...(r.ignored ? ['...ignoring'] : [])];
   }
@@ -93,7 +93,8 @@ export function resultLines(r: HostResult, verbosity: number, action?: string): 
  * failures (`...ignoring`), otherwise only when the result has no `results` (no_log hides them).
  */
 export function hostResultLines(event: HostResultEvent, action: string, verbosity: number): string[] {
-  const { host, status, result, ignored } = event;
+  const { status, result, ignored } = event;
+  const host = hostLabel(event);
   const whole: HostResult = { host, status, result, ignored };
   if (event.items === undefined) return resultLines(whole, verbosity, action);
   const lines = event.items.flatMap((i) =>
@@ -116,4 +117,21 @@ export function diffText(diffs: readonly FileDiff[]): string {
       return createTwoFilesPatch(`before: ${what}`, `after: ${what}`, diffSideText(d.before), diffSideText(d.after), '', '').split('\n').filter((l) => !l.startsWith('====')).join('\n');
     })
     .join('\n');
+}
+
+/** `h1`, or `h1 -> localhost` for a delegated task (Ansible's host_label). */
+export function hostLabel(event: { readonly host: string; readonly delegated_to?: string | undefined; readonly delegated_address?: string | undefined }): string {
+  if (event.delegated_to === undefined || event.delegated_to === event.host) return event.host;
+  return `${event.host} -> ${event.delegated_to}${event.delegated_address !== undefined ? `(${event.delegated_address})` : ''}`;
+}
+
+/** `FAILED - RETRYING: [h1]: wait (3 retries left).` */
+export function retryLine(event: HostRetryEvent): string {
+  return `FAILED - RETRYING: [${hostLabel(event)}]: ${event.name} (${event.retries - event.attempts} retries left).`;
+}
+
+/** `ASYNC POLL on h1: jid=j1.2 started=1 finished=0`, `ASYNC OK on h1: jid=…`, `ASYNC FAILED on h1: jid=…`. */
+export function asyncLine(event: HostAsyncEvent): string {
+  if (event.state === 'poll') return `ASYNC POLL on ${event.host}: jid=${event.jid} started=1 finished=0`;
+  return `ASYNC ${event.state === 'ok' ? 'OK' : 'FAILED'} on ${event.host}: jid=${event.jid}`;
 }

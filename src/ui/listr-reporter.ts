@@ -53,8 +53,11 @@ export class ListrReporter implements Reporter {
         this.after(() => process.stdout.write(recapBlock(event.stats)));
         break;
       case 'run_start':
+      case 'host_retry':
+      case 'host_async':
       case 'play_end':
       case 'no_hosts_left':
+      case 'included':
         break;
     }
   }

@@ -83,4 +83,24 @@ describe('blocks, handlers and meta over real SSH, in the order Ansible runs the
     assert.equal(forced.code, 2, forced.stdout + forced.stderr);
     assert.deepEqual(trace(forced.stdout), [...common, 'handler reload: w1 changed', 'handler reload: w2 changed']);
   });
+
+  test('include_tasks per host (each file its own run, in the order first included), include_role with when, its handler', async () => {
+    const r = await provision([join(FLOW, 'includes.yml')]);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.deepEqual(trace(r.stdout), [
+      'per-host part: w1 ok', 'per-host part: w2 ok', 'per-host part: w3 ok',
+      'part w1: w1 changed',
+      'part w2: w2 changed',
+      'part w2 again: w2 changed',
+      'part w3: w3 changed',
+      'the role where wanted: w1 ok', 'the role where wanted: w2 ok', 'the role where wanted: w3 skipped',
+      'webapp : deploy: w1 changed', 'webapp : deploy: w2 changed',
+      'done: w1 changed', 'done: w2 changed', 'done: w3 changed',
+      'handler webapp : restart app: w1 changed', 'handler webapp : restart app: w2 changed',
+    ]);
+    const included = r.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { type: string; file: string; hosts: string[] }).filter((e) => e.type === 'included');
+    assert.deepEqual(included.map((e) => [e.file.replace(/.*\//, ''), e.hosts]), [['part-w1.yml', ['w1']], ['part-w2.yml', ['w2']], ['part-w3.yml', ['w3']]]);
+    // The recap counts one ok per included file, and nothing for include_role (as ansible-playbook).
+    assert.deepEqual([recapOf(r.stdout)['w1']?.['ok'], recapOf(r.stdout)['w3']?.['ok']], [5, 3]);
+  });
 });

@@ -108,3 +108,47 @@ describe('handlers (checked against ansible-playbook 2.14 runs)', () => {
     assert.deepEqual(withHandlers, ['first a,b', 'second a', 'third a']);
   });
 });
+
+describe('blocks (PlayIterator): rescue, always, nested, as ansible-core 2.14 runs them', () => {
+  const tryBlock = (children: PlayNode[], rescue: PlayNode[], always: PlayNode[]): Block => ({ kind: 'block', children, rescue, always, vars: {}, role: undefined });
+  test('a failure goes to the rescue, then the always; the others go on in the block; a rescued host goes on after it', async () => {
+    const p = play([tryBlock([task('one'), task('two'), task('three')], [task('rescue')], [task('always')]), block([task('after')])]);
+    assert.deepEqual(await trace(p, ['a', 'b'], { two: ['b'] }), ['one a,b', 'two a,b', 'three a', 'rescue b', 'always a,b', 'after a,b']);
+  });
+  test('without a rescue the always runs, then the host is out; a failing rescue runs the always and the host is out', async () => {
+    const p = play([tryBlock([task('one')], [], [task('always')]), tryBlock([task('two')], [task('bad rescue')], [task('always 2')]), block([task('after')])]);
+    assert.deepEqual(await trace(p, ['a', 'b', 'c'], { one: ['a'], two: ['b'], 'bad rescue': ['b'] }), ['one a,b,c', 'always a,b,c', 'two b,c', 'bad rescue b', 'always 2 b,c', 'after c']);
+  });
+  test('a failure in an inner block without rescue runs the inner always, then the outer rescue and always', async () => {
+    const inner = tryBlock([task('inner fails'), task('inner next')], [], [task('inner always')]);
+    const p = play([tryBlock([inner, task('outer next')], [task('outer rescue')], [task('outer always')])]);
+    assert.deepEqual(await trace(p, ['a'], { 'inner fails': ['a'] }), ['inner fails a', 'inner always a', 'outer rescue a', 'outer always a']);
+  });
+  test('isRescuing: true in the block section of a block with a rescue', () => {
+    const it = new HostIterator(play([tryBlock([task('one')], [task('r')], [])]), ['a'], all);
+    const next = lockstep(it);
+    assert.equal(next?.step.kind === 'task' ? next.step.task.name : '', 'one');
+    assert.equal(it.isRescuing('a'), true);
+    it.markFailed('a');
+    const rescue = lockstep(it);
+    assert.equal(rescue?.step.kind === 'task' ? rescue.step.task.name : '', 'r');
+    assert.equal(it.isRescuing('a'), false);
+  });
+  test('included blocks run next, for the hosts that included them', async () => {
+    const p = play([block([task('include'), task('after')])]);
+    const ran: string[] = [];
+    const it = new HostIterator(p, ['a', 'b'], all);
+    await runLinear(it, {
+      gatherFacts: async () => new Set(),
+      runTask: async (step, on) => {
+        ran.push(`${step.task.name} ${on.join(',')}`);
+        if (step.task.name === 'include') it.include(new Map([['b', [block([task('included')])]]]), []);
+        return new Set();
+      },
+      flushHandlers: async () => new Set(),
+      unreachable: () => false,
+      stopped: () => false,
+    });
+    assert.deepEqual(ran, ['include a,b', 'included b', 'after a,b']);
+  });
+});

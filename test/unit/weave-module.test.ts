@@ -113,10 +113,10 @@ describe('weave module: plans', () => {
 });
 
 /** The module's run() against a fake host whose weave answers from `seen`, recording every exec. */
-async function runModule(args: Record<string, unknown>, seen: string, options: { check?: boolean; diff?: boolean } = {}) {
+async function runModule(args: Record<string, unknown>, seen: string, options: { check?: boolean; diff?: boolean; vars?: Record<string, unknown> } = {}) {
   const calls: { script: string; env?: Readonly<Record<string, string>> | undefined }[] = [];
   const ctx: ActionContext = {
-    host: 'weave-1', vars: {}, check: options.check ?? false, diff: options.diff ?? false, at: { file: 'x.yml', line: 1, col: 1 }, verbosity: 0,
+    host: 'weave-1', vars: options.vars ?? {}, check: options.check ?? false, diff: options.diff ?? false, at: { file: 'x.yml', line: 1, col: 1 }, verbosity: 0,
     exec: async (script, opts): Promise<TextResult> => {
       calls.push({ script, env: opts?.env });
       return { rc: 0, stdout: script.includes('@@weave-probe') ? seen : '', stderr: '' };
@@ -150,11 +150,22 @@ describe('weave module: run', () => {
     assert.deepEqual(result.diff, [{ path: 'weave', before: 'router: absent\nbridge: absent\n', after: 'router: running\nencryption: disabled\ntargets:\n  - 10.0.15.22\nbridge: present\n' }]);
   });
 
+  test('check mode before the script is installed: what it would do, not a failure', async () => {
+    const { result } = await runModule({ peers: ['10.0.15.22'] }, '@@weave-probe missing\n', { check: true });
+    assert.equal(result.changed, true);
+    assert.equal(result.msg, 'would launch the router with peers 10.0.15.22');
+  });
+
   test('a second run is ok: nothing but the probe', async () => {
     const { result, calls } = await runModule({ peers: ['10.0.15.22'] }, probeOutput({ status: RUNNING_STATUS, rc: 0, targets: ['10.0.15.22'] }));
     assert.equal(result.changed, false);
     assert.equal(calls.length, 1);
     assert.deepEqual(result.data?.['targets'], ['10.0.15.22']);
+  });
+
+  test('a peer naming this host (inventory name or ansible_host) is left out', async () => {
+    const { calls } = await runModule({ peers: ['weave-1', '10.0.15.21:6783', '10.0.15.22', 'weave-3'] }, absentOutput, { vars: { ansible_host: '10.0.15.21' } });
+    assert.equal(calls[1]?.script, 'exec /usr/local/bin/weave launch 10.0.15.22 weave-3');
   });
 
   test('bad arguments fail with a message, before running weave', async () => {
