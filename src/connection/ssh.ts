@@ -3,6 +3,7 @@ import { createConnection, type Socket } from 'node:net';
 import { NodeSSH } from 'node-ssh';
 import type { ClientChannel } from 'ssh2';
 import { UnreachableError } from './connection.js';
+import { defaultIdentity } from './default-identity.js';
 import { type HostKeyPolicy, type KnownHosts, knownHostsName } from './known-hosts.js';
 import { ShellConnection, type ShellOpener } from './shell-connection.js';
 import type { ShellStreams } from './shell-session.js';
@@ -101,6 +102,8 @@ class SshTransport implements ShellOpener {
       return false;
     };
     const knownTypes = target.knownHosts.typesFor(name).flatMap((t) => HOST_KEY_ALGORITHMS[t] ?? []);
+    // As OpenSSH: the key given, else the first default identity (~/.ssh/id_rsa, …) there is.
+    const privateKey = target.privateKeyFile ? readFileSync(target.privateKeyFile, 'utf8') : defaultIdentity();
     const sock = await openSocket(target);
     const ssh = new NodeSSH();
     try {
@@ -108,7 +111,7 @@ class SshTransport implements ShellOpener {
         sock,
         username: target.user,
         ...(target.password !== undefined ? { password: target.password } : {}),
-        ...(target.privateKeyFile ? { privateKey: readFileSync(target.privateKeyFile, 'utf8') } : {}),
+        ...(privateKey !== undefined ? { privateKey } : {}),
         ...(process.env['SSH_AUTH_SOCK'] ? { agent: process.env['SSH_AUTH_SOCK'] } : {}),
         hostVerifier,
         readyTimeout: target.timeoutMs,

@@ -203,6 +203,11 @@ export class HostIterator {
     return state !== undefined && anyBlockRescuing(state);
   }
 
+  /** Every host of the play, in its host order (done or not). */
+  hosts(): IterableIterator<string> {
+    return this.states.keys();
+  }
+
   /** Hosts that still have a step, in the play's host order. */
   remaining(): string[] {
     return [...this.states.keys()].filter((h) => this.peek(h) !== undefined);

@@ -39,7 +39,8 @@ export async function runLinear(iterator: HostIterator, runner: StepRunner): Pro
  */
 export function lockstep(iterator: HostIterator): { step: Step; hosts: string[] } | undefined {
   const peeked = new Map<string, NonNullable<ReturnType<HostIterator['peekState']>>>();
-  for (const host of iterator.remaining()) {
+  // One peek per host: the next step is computed on a copy of its state, committed if it runs.
+  for (const host of iterator.hosts()) {
     const p = iterator.peekState(host);
     if (p?.step) peeked.set(host, p);
   }

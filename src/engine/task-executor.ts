@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type Become, BecomeError, type Connection, type ExecOptions, type ExecResult, TransferTimeoutError, UnreachableError } from '../connection/connection.js';
+import { LocalConnection } from '../connection/local.js';
 import { ConfigError, formatPosition } from '../errors.js';
 import { evaluateCondition, ExpressionError } from '../expr/expression.js';
 import { positionOf } from '../config/yaml.js';
@@ -264,6 +265,8 @@ async function runAction(module: ActionModule, args: Vars, run: TaskRun, vars: V
       const r = await host.command(script, { ...(options.stdin !== undefined ? { stdin: options.stdin } : {}), ...(env ? { env } : {}) });
       return { rc: r.rc, stdout: r.stdout.toString('utf8'), stderr: r.stderr.toString('utf8') };
     },
+    reconnect: () => host.reconnect(),
+    localConnection: host.local,
   };
   let result: ModuleResult;
   try {
@@ -280,6 +283,8 @@ async function runAction(module: ActionModule, args: Vars, run: TaskRun, vars: V
 /** `exec` runs provision's own scripts (facts, plan scripts) inline; `command` a user's, isolated. */
 interface HostAccess extends PlanTarget {
   command(script: string, options: Pick<ExecOptions, 'stdin' | 'env'>): Promise<ExecResult>;
+  reconnect(): Promise<void>;
+  readonly local: boolean;
 }
 
 /** What a task may do on its host: scripts and files with the task's become and time limit. */
@@ -312,6 +317,8 @@ function hostAccess(run: TaskRun, vars: Vars, connection: Connection | undefined
   return {
     command: exec,
     exec: (script) => exec(script, { inline: true }),
+    reconnect: () => host().reconnect(),
+    local: connection instanceof LocalConnection,
     put: async (path, bytes, attributes) => {
       try {
         await host().put(path, bytes, { ...attributes, ...become, timeoutMs: timeLeft() });

@@ -48,6 +48,9 @@ export interface AptArgs {
   readonly lock_timeout: number;
 }
 
+/** A .deb's path as apt-get and dpkg-deb must get it: relative ones with ./ (a file, never an option such as -x.deb). */
+const debPath = (deb: string): string => (deb.startsWith('/') ? deb : `./${deb}`);
+
 /** Lines `@@apt KEY VALUE` and sections `@@apt policy` … in the state script's output. */
 function sections(output: string): { fields: Map<string, string>; text: Map<string, string> } {
   const fields = new Map<string, string>();
@@ -98,11 +101,11 @@ export async function runApt(ctx: ActionContext, args: AptArgs): Promise<ModuleR
     aptLockPrelude(args.lock_timeout),
     `m=$(${CACHE_MTIME}); echo "@@apt mtime $m"`,
     update
-      ? `if [ $((m + ${args.cache_valid_time})) -lt "$(date +%s)" ]; then echo '@@apt update due'; ${ctx.check ? ':' : `apt_locked apt-get update -q >/tmp/.provision-apt-update.$$ 2>&1; r=$?; if [ $r -ne 0 ]; then echo '@@apt update-error'; cat /tmp/.provision-apt-update.$$; rm -f /tmp/.provision-apt-update.$$; exit 0; fi; rm -f /tmp/.provision-apt-update.$$; echo "@@apt mtime2 $(${CACHE_MTIME})"`}; fi`
+      ? `if [ $((m + ${args.cache_valid_time})) -lt "$(date +%s)" ]; then echo '@@apt update due'; ${ctx.check ? ':' : `u=$(mktemp) || exit 1; apt_locked apt-get update -q >"$u" 2>&1; r=$?; if [ $r -ne 0 ]; then echo '@@apt update-error'; cat "$u"; rm -f "$u"; exit 0; fi; rm -f "$u"; echo "@@apt mtime2 $(${CACHE_MTIME})"`}; fi`
       : ':',
     ...(names.length > 0 ? ['echo "@@apt policy"', `apt-cache policy -- ${quoted} 2>/dev/null`, 'echo "@@apt config"', `dpkg-query -W -f='\${db:Status-Status} \${Package}\\n' -- ${quoted} 2>/dev/null | sed -n 's/^config-files //p'`] : []),
     ...(args.deb !== undefined
-      ? [`d=${shellQuote(args.deb)}; if [ -f "$d" ]; then echo "@@apt deb-name $(dpkg-deb -f "$d" Package)"; echo "@@apt deb-version $(dpkg-deb -f "$d" Version)"; echo "@@apt deb-installed $(dpkg-query -W -f='\${db:Status-Status} \${Version}' -- "$(dpkg-deb -f "$d" Package)" 2>/dev/null)"; else echo '@@apt deb-missing'; fi`]
+      ? [`d=${shellQuote(debPath(args.deb))}; if [ -f "$d" ]; then echo "@@apt deb-name $(dpkg-deb -f "$d" Package)"; echo "@@apt deb-version $(dpkg-deb -f "$d" Version)"; echo "@@apt deb-installed $(dpkg-query -W -f='\${db:Status-Status} \${Version}' -- "$(dpkg-deb -f "$d" Package)" 2>/dev/null)"; else echo '@@apt deb-missing'; fi`]
       : []),
   ].join('\n');
   const r = await ctx.exec(script);
@@ -122,8 +125,7 @@ export async function runApt(ctx: ActionContext, args: AptArgs): Promise<ModuleR
     if (fields.has('deb-missing')) return { changed: false, failed: true, msg: `Unable to install package: E:Could not open file ${args.deb} - open (2: No such file or directory)` };
     const [status, version] = (fields.get('deb-installed') ?? '').split(' ');
     if (status === 'installed' && version === fields.get('deb-version')) return { changed: false, data: { stdout: '', stderr: '' } };
-    const path = args.deb.startsWith('/') ? args.deb : `./${args.deb}`;
-    return runAptGet(ctx, `apt_locked apt-get ${options.join(' ')} install ${shellQuote(path)}`, args, {});
+    return runAptGet(ctx, `apt_locked apt-get ${options.join(' ')} install ${shellQuote(debPath(args.deb))}`, args, {});
   }
   const policy = parseAptPolicy(text.get('policy') ?? '');
   const configFiles = args.purge ? new Set((text.get('config') ?? '').split('\n').filter(Boolean)) : new Set<string>();

@@ -114,6 +114,11 @@ export function keysFileFact(user: string, path: string | undefined, follow: boo
   };
 }
 
+/** comment and key_options go into every key's line: a line break in one would add a line (another key) to the file. */
+function oneLineProblem(name: string, value: string | undefined): string | undefined {
+  return value !== undefined && /[\r\n\0]/.test(value) ? `${name} must be one line: it holds a line break or NUL, which would add another line (another key) to the keys file` : undefined;
+}
+
 interface AuthorizedKeyArgs {
   readonly user: string;
   readonly key: string;
@@ -187,6 +192,10 @@ export const authorizedKeyModule = defineModule({
     },
   },
   validate(args, context) {
+    for (const name of ['comment', 'key_options'] as const) {
+      const value = args[name];
+      if (typeof value === 'string' && !hasTemplate(value) && oneLineProblem(name, value)) throw new ConfigError(`authorized_key: ${oneLineProblem(name, value)}`, context.at);
+    }
     const key = args['key'];
     if (typeof key === 'string' && !hasTemplate(key) && key.startsWith('http')) throw new ConfigError('authorized_key: keys from a URL are not supported by provision; give the key itself', context.at);
   },
@@ -195,6 +204,8 @@ export const authorizedKeyModule = defineModule({
     const state = facts.file;
     const result = { ...args, path: args.path ?? null, key_options: args.key_options ?? null, comment: args.comment ?? null, ...(state.path !== undefined ? { keyfile: state.path } : {}) };
     if (args.key.startsWith('http')) return failure(`Error getting key from: ${args.key}`);
+    const lineProblem = oneLineProblem('comment', args.comment) ?? oneLineProblem('key_options', args.key_options);
+    if (lineProblem) return failure(lineProblem, result);
     if (!state.user && args.path === undefined) return failure(`Failed to lookup user ${args.user}: "getpwnam(): name not found: '${args.user}'"`);
     const edited = editKeys(state.content ?? '', args);
     if (edited && 'error' in edited) return failure(edited.error);

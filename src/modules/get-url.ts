@@ -2,6 +2,7 @@ import { posix } from 'node:path';
 import { attributeCommands } from '../connection/file-transfer.js';
 import { ConfigError } from '../errors.js';
 import { hasTemplate } from '../template/templar.js';
+import { isPlainObject } from '../util/data.js';
 import { shellQuote } from '../util/shlex.js';
 import { defineAction } from './define.js';
 import type { Fact } from './facts/fact.js';
@@ -47,6 +48,23 @@ function digestFact(dest: string, filename: string, algorithm: Algorithm): Fact<
   };
 }
 
+/**
+ * A URL or header that would change the request's shape (a line break starts another header or
+ * config line; a NUL ends the text): refused, as Python's http.client refuses such headers.
+ */
+export function requestProblem(url: string, headers: Readonly<Record<string, unknown>> | undefined): string | undefined {
+  // eslint-disable-next-line no-control-regex
+  const control = /[\0-\x1f\x7f]/;
+  // The URL is not quoted back: it may hold a user's password.
+  if (control.test(url)) return 'the URL holds a control character (line break, NUL, tab)';
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) return `invalid header name ${JSON.stringify(name)}`;
+    // eslint-disable-next-line no-control-regex
+    if (/[\0\r\n]/.test(String(value))) return `Invalid header value for ${name}: it holds a line break or NUL`;
+  }
+  return undefined;
+}
+
 /** A value for curl's config file (given on stdin): double-quoted, backslash and quote escaped. */
 const curlValue = (text: string): string => `"${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`;
 
@@ -80,6 +98,11 @@ export const getUrlModule = defineAction({
     notImplemented: ['backup', 'tmp_dest', 'url_username', 'username', 'url_password', 'password', 'force_basic_auth', 'client_cert', 'client_key', 'http_agent', 'unredirected_headers', 'decompress', 'ciphers', 'use_netrc', 'use_gssapi', 'sha256sum', 'attributes', 'attr', 'seuser', 'serole', 'setype', 'selevel', 'unsafe_writes'],
   },
   validate(args, context) {
+    const url = args['url'];
+    const headers = args['headers'];
+    const literal = (v: unknown): v is string => typeof v === 'string' && !hasTemplate(v);
+    const problem = requestProblem(literal(url) ? url : '', isPlainObject(headers) ? Object.fromEntries(Object.entries(headers).filter(([k, v]) => !hasTemplate(k) && (literal(v) || typeof v !== 'string'))) : undefined);
+    if (problem) throw new ConfigError(`get_url: ${problem}`, context.at);
     const checksum = args['checksum'];
     if (typeof checksum === 'string' && checksum !== '' && !hasTemplate(checksum)) {
       const parsed = parseChecksum(checksum);
@@ -120,22 +143,29 @@ export const getUrlModule = defineAction({
     const newBase = current.type === 'file' ? current : { type: 'file' as const, mode: 0o644 };
     const onTemp = { ...(want.mode !== undefined ? { mode: resolveMode(want.mode, newBase.mode ?? 0o644, false) } : {}), ...(want.owner !== undefined ? { owner: want.owner } : {}), ...(want.group !== undefined ? { group: want.group } : {}) };
     const attrsIfKept = current.type === 'file' ? attributeChanges(current, want) : {};
-    const config = [`url = ${curlValue(args.url)}`, ...Object.entries(args.headers ?? {}).map(([k, v]) => `header = ${curlValue(`${k}: ${String(v)}`)}`)].join('\n');
-    const wgetHeaders = Object.entries(args.headers ?? {}).map(([k, v]) => `--header=${shellQuote(`${k}: ${String(v)}`)}`).join(' ');
+    const problem = requestProblem(args.url, args.headers);
+    if (problem) return { changed: false, failed: true, msg: problem, data: result };
+    const headers = Object.entries(args.headers ?? {}).map(([k, v]) => `${k}: ${String(v)}`);
+    // stdin carries the URL and headers (they may hold credentials) for either tool: curl's config,
+    // then wget's (a wgetrc), then the URL for wget's -i -. Never argv, never script text.
+    const config = [`url = ${curlValue(args.url)}`, ...headers.map((h) => `header = ${curlValue(h)}`), '@@wget', ...headers.map((h) => `header = ${h}`), '@@url', args.url].join('\n');
     const t = Math.max(1, args.timeout);
     const script = [
+      'in=$(cat)',
       `d=${q}; dir=$(dirname -- "$d")`,
       `[ -d "$dir" ] || { echo "@@get nodir $dir"; exit 0; }`,
-      `t=$(mktemp "$dir/.provision-get_url.XXXXXX") || exit 1`,
-      `trap 'rm -f -- "$t" "$t.h"' EXIT`,
+      `t=$(mktemp -- "$dir/.provision-get_url.XXXXXX") || exit 1`,
+      `trap 'rm -f -- "$t" "$t.h" "$t.c"' EXIT`,
       `start=$(date +%s)`,
       'if command -v curl >/dev/null 2>&1; then',
-      `  code=$(curl -sS -L ${args.validate_certs ? '' : '-k '}${args.use_proxy ? '' : "--noproxy '*' "}--connect-timeout ${t} --speed-limit 1 --speed-time ${t} -o "$t" -w '%{http_code}' -K - 2>"$t.h"); rc=$?`,
+      `  code=$(printf '%s\\n' "$in" | sed '/^@@wget$/,$d' | curl -sS -L ${args.validate_certs ? '' : '-k '}${args.use_proxy ? '' : "--noproxy '*' "}--connect-timeout ${t} --speed-limit 1 --speed-time ${t} -o "$t" -w '%{http_code}' -K - 2>"$t.h"); rc=$?`,
       'elif command -v wget >/dev/null 2>&1; then',
-      `  wget -S -q ${args.validate_certs ? '' : '--no-check-certificate '}${args.use_proxy ? '' : '--no-proxy '}-T ${t} ${wgetHeaders} -O "$t" ${shellQuote(args.url)} 2>"$t.h"; rc=$?; code=$(awk '/^ *HTTP\\//{c=$2} END{print c}' "$t.h")`,
+      `  (umask 077; printf '%s\\n' "$in" | sed -n '/^@@wget$/,/^@@url$/p' | sed '1d;$d' >"$t.c")`,
+      `  printf '%s\\n' "$in" | sed '1,/^@@url$/d' | wget -S -q ${args.validate_certs ? '' : '--no-check-certificate '}${args.use_proxy ? '' : '--no-proxy '}--config="$t.c" -T ${t} -O "$t" -i - 2>"$t.h"; rc=$?; code=$(awk '/^ *HTTP\\//{c=$2} END{print c}' "$t.h")`,
       'else echo "@@get notool"; exit 0; fi',
       'echo "@@get elapsed $(( $(date +%s) - start ))"; echo "@@get code $code"',
-      `case "$code" in 2??) : ;; *) echo "@@get failed $rc $(head -c 300 "$t.h" | tr '\\n' ' ')"; exit 0 ;; esac`,
+      // 000: no HTTP status (file://, ftp://), then curl's own exit status says.
+      `case "$code" in 2??|000) : ;; *) echo "@@get failed $rc $(head -c 300 "$t.h" | tr '\\n' ' ')"; exit 0 ;; esac`,
       '[ "$rc" -eq 0 ] || { echo "@@get failed $rc $(head -c 300 "$t.h" | tr \'\\n\' \' \')"; exit 0; }',
       'echo "@@get sha1 $(sha1sum <"$t" | cut -d" " -f1)"; echo "@@get md5 $(md5sum <"$t" | cut -d" " -f1)"; echo "@@get size $(wc -c <"$t")"',
       ...(parsed ? [`h=$(${parsed.algorithm}sum <"$t" | cut -d" " -f1); if [ "$h" != ${shellQuote(parsed.digest)} ]; then echo "@@get mismatch $h"; exit 0; fi`] : []),
@@ -167,8 +197,11 @@ export const getUrlModule = defineAction({
     const sha1 = m.get('sha1') ?? null;
     const destSha1 = m.get('dest_sha1') ?? null;
     const fields = { ...result, elapsed, checksum_src: sha1, checksum_dest: destSha1, status_code: status, md5sum: m.get('md5') ?? null, size: Number(m.get('size') ?? 0), state: 'file', msg: `OK (${(m.get('size') ?? '0').trim()} bytes)` };
+    // As Ansible: check mode reports the download as a change before the checksum is verified.
+    if (m.has('mismatch') && ctx.check) return { changed: true, msg: fields.msg, data: fields };
     if (m.has('mismatch')) {
-      return { changed: false, failed: true, msg: `The checksum for ${final} did not match ${parsed && typeof parsed !== 'string' ? parsed.digest : ''}; it was ${m.get('mismatch')}.`, data: fields };
+      // Ansible has moved the download over dest by then: its failed result says changed when the content differed.
+      return { changed: sha1 !== destSha1, failed: true, msg: `The checksum for ${final} did not match ${parsed && typeof parsed !== 'string' ? parsed.digest : ''}; it was ${m.get('mismatch')}.`, data: fields };
     }
     const contentChanged = sha1 !== destSha1;
     const changed = contentChanged || hasChanges(attrsIfKept);

@@ -50,8 +50,8 @@ export const hostnameModule = defineModule({
     if (strategy === 'systemd') {
       if ((permanent !== name || current !== name) && name.length > 64) return failure('name cannot be longer than 64 characters on systemd servers, try a shorter name');
       // The permanent name first, as Ansible does (NetworkManager complains otherwise).
-      if (permanent !== name) changes.push({ kind: 'script', what: `set the static hostname to ${name}`, script: `hostnamectl --pretty --static set-hostname ${q}` });
-      if (current !== name) changes.push({ kind: 'script', what: `set the transient hostname to ${name}`, script: `hostnamectl --transient set-hostname ${q}` });
+      if (permanent !== name) changes.push({ kind: 'script', what: `set the static hostname to ${name}`, script: `hostnamectl --pretty --static set-hostname -- ${q}` });
+      if (current !== name) changes.push({ kind: 'script', what: `set the transient hostname to ${name}`, script: `hostnamectl --transient set-hostname -- ${q}` });
     } else if (permanent !== name) {
       // Debian's file strategy writes /etc/hostname only; the running name stays until a reboot.
       changes.push({ kind: 'write', what: `write /etc/hostname (${name})`, path: '/etc/hostname', content: Buffer.from(`${name}\n`) });

@@ -1,3 +1,5 @@
+import { aptKeyModule } from './apt-key.js';
+import { aptRepositoryModule } from './apt-repository.js';
 import { aptModule } from './apt.js';
 import { asyncStatusModule } from './async-status.js';
 import { blockinfileModule } from './blockinfile.js';
@@ -10,10 +12,12 @@ import { includeVarsModule } from './include-vars.js';
 import { setupModule } from './setup.js';
 import { lineinfileModule } from './lineinfile.js';
 import { packageModule } from './package.js';
+import { rebootModule, waitForConnectionModule } from './reboot.js';
 import { serviceModule } from './service.js';
 import { statModule } from './stat.js';
 import { systemdModule } from './systemd.js';
 import { templateModule } from './template.js';
+import { waitForModule } from './wait-for.js';
 import type { Module } from './types.js';
 import { SYSTEM_MODULES_B } from './system-modules-b.js';
 import { weaveModule } from './weave.js';
@@ -24,7 +28,8 @@ const ALL: readonly Module[] = [
   blockinfileModule, statModule, debugModule, setFactModule, assertModule, failModule, includeVarsModule, setupModule,
   asyncStatusModule,
   // System modules (issue 10).
-  aptModule, packageModule, serviceModule, systemdModule, getUrlModule,
+  aptModule, packageModule, serviceModule, systemdModule, getUrlModule, rebootModule, waitForConnectionModule, waitForModule,
+  aptKeyModule, aptRepositoryModule,
   ...SYSTEM_MODULES_B,
   weaveModule,
 ];

@@ -138,7 +138,7 @@ export function decideSysv(want: SysvWanted, facts: SysvFacts): { commands: stri
     if (want.state === 'started' && !facts.running) commands.push([script, 'start']);
     if (want.state === 'stopped' && facts.running) commands.push([script, 'stop']);
     // As Ansible: stop then start (not every script has restart); a failed stop does not matter when start works.
-    if (want.state === 'restarted') commands.push(['sh', '-c', '"$0" stop; "$0" start', script]);
+    if (want.state === 'restarted') commands.push(['sh', '-c', '"$0" stop "$@"; "$0" start "$@"', script]);
     if (want.state === 'reloaded') commands.push([script, facts.running ? 'reload' : 'start']);
     if (want.state === 'restarted' || want.state === 'reloaded') result['state'] = 'started';
   }

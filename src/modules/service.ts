@@ -1,5 +1,5 @@
 import { ConfigError } from '../errors.js';
-import { shellJoin, shellQuote } from '../util/shlex.js';
+import { shellJoin, shellQuote, shlexSplit } from '../util/shlex.js';
 import { defineAction } from './define.js';
 import { decideSysv, type ServiceState, type SysvFacts } from './service-state.js';
 import { finishSystemd, SERVICE_STATES, systemdReadScript, type SystemdArgs } from './systemd.js';
@@ -50,14 +50,20 @@ async function runService(ctx: ActionContext, args: ServiceArgs): Promise<Module
   if (decision.failed) return { changed: false, failed: true, msg: decision.failed, data: decision.result };
   const changed = decision.commands.length > 0;
   if (changed && !ctx.check) {
-    const extra = args.arguments ? ` ${args.arguments}` : '';
+    // Words, as Ansible's run_command splits them (shlex): never shell code.
+    let extra: string[];
+    try {
+      extra = shlexSplit(args.arguments);
+    } catch (err) {
+      return { changed: false, failed: true, msg: `arguments: ${(err as Error).message}`, data: decision.result };
+    }
     const lines = decision.commands.map((c) => {
-      const run = c[0] === 'update-rc.d' ? shellJoin(c) : `${shellJoin(c)}${extra} </dev/null`;
+      const run = c[0] === 'update-rc.d' ? shellJoin(c) : `${shellJoin([...c, ...extra])} </dev/null`;
       // The daemon an init script starts keeps its own output: the task reads files, not its pipes.
       return `if ! ${run} >"$o" 2>&1; then cat "$o" >&2; rm -f "$o"; exit 1; fi`;
     });
     const sleep = args.state === 'restarted' && args.sleep ? args.sleep : 0;
-    const body = sleep ? lines.join('\n').replace('"$0" stop; "$0" start', `"$0" stop; sleep ${sleep}; "$0" start`) : lines.join('\n');
+    const body = sleep ? lines.join('\n').replace('"$0" stop "$@"; "$0" start "$@"', `"$0" stop "$@"; sleep ${sleep}; "$0" start "$@"`) : lines.join('\n');
     const done = await ctx.exec(`o=$(mktemp)\n${body}\nrm -f "$o"`);
     if (done.rc !== 0) return { changed: false, failed: true, msg: done.stderr.trim() || `exit ${done.rc}`, data: decision.result };
   }

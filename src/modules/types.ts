@@ -61,6 +61,13 @@ export interface ActionContext {
   readonly at: SourcePosition;
   /** `job`: how async_status shapes the result when the task runs this as an async job (`async:`). */
   exec(script: string, options?: { readonly stdin?: Buffer | string; readonly env?: Readonly<Record<string, string>>; readonly job?: JobMeta }): Promise<TextResult>;
+  /**
+   * Drops the connection and opens it again (reboot, wait_for_connection); throws while the host
+   * is not reachable. The engine always gives it; optional so that test doubles need not.
+   */
+  reconnect?(): Promise<void>;
+  /** The task runs over the local connection (on the controller itself): reboot refuses to. */
+  readonly localConnection?: boolean;
 }
 
 export interface TextResult {

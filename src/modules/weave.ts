@@ -1,3 +1,5 @@
+import { ConfigError } from '../errors.js';
+import { hasTemplate } from '../template/templar.js';
 import { shellJoin, shellQuote } from '../util/shlex.js';
 import { defineAction } from './define.js';
 import { planWeave, type WeaveStep, type WeaveWanted } from './weave-plan.js';
@@ -12,9 +14,40 @@ function peerList(value: readonly unknown[] | undefined): string[] | undefined {
   if (value === undefined) return undefined;
   const peers = value.flatMap((v) => String(v).split(/[\s,]+/)).filter(Boolean);
   for (const p of peers) {
-    if (!/^[^\s/:]+(:[0-9A-Za-z]+)?$/.test(p)) throw new ModuleFailure(`invalid peer name "${p}", should be host[:port]`);
+    const why = peerProblem(p);
+    if (why) throw new ModuleFailure(why);
   }
   return peers;
+}
+
+/** A peer weave would read as an option (`--password=…`, `--replace`) or that is not host[:port]. */
+function peerProblem(peer: string): string | undefined {
+  // A leading "-" would be one of weave's options, not a peer: refused, never passed on.
+  if (!/^[^\s/:\0-]{1}[^\s/:\0]*(:[0-9A-Za-z]+)?$/.test(peer)) return `invalid peer name "${peer}", should be host[:port]`;
+  return undefined;
+}
+
+/** The argument checks that need no host, for every value given as it is (templated ones are checked when they render). */
+function argumentProblems(args: Record<string, unknown>): string[] {
+  const literal = (v: unknown): v is string | number => (typeof v === 'string' && !hasTemplate(v)) || typeof v === 'number';
+  const problems: string[] = [];
+  const peers = args['peers'];
+  for (const v of Array.isArray(peers) ? peers : []) {
+    if (!literal(v)) continue;
+    for (const p of String(v).split(/[\s,]+/).filter(Boolean)) {
+      const why = peerProblem(p);
+      if (why) problems.push(why);
+    }
+  }
+  const range = args['ipalloc_range'];
+  if (literal(range) && !isCidr(String(range))) problems.push(`ipalloc_range "${String(range)}" is not an IPv4 CIDR`);
+  const expose = args['expose'];
+  for (const cidr of Array.isArray(expose) ? expose : []) if (literal(cidr) && !isCidr(String(cidr))) problems.push(`expose: "${String(cidr)}" is not an IPv4 CIDR (address/prefix)`);
+  const count = args['init_peer_count'];
+  if (typeof count === 'number' && count < 1) problems.push('init_peer_count must be at least 1');
+  const nickname = args['nickname'];
+  if (literal(nickname) && /^-|[\0\n]/.test(String(nickname))) problems.push(`nickname "${String(nickname)}" would be read as an option or is not one line`);
+  return problems;
 }
 
 async function runStep(ctx: ActionContext, executable: string, step: WeaveStep, password: string | undefined): Promise<void> {
@@ -45,14 +78,17 @@ export const weaveModule = defineAction({
       executable: { type: 'path', default: '/usr/local/bin/weave', description: 'The weave script.' },
     },
   },
+  validate(args, context) {
+    const [problem] = argumentProblems(args);
+    if (problem) throw new ConfigError(`weave: ${problem}`, context.at);
+  },
   async run(ctx, args) {
     // A peer naming this host itself (its inventory name or address) is left out, as the seeds do
     // (sttts connects to every other host; hesco strips the host's own address).
     const self = new Set([ctx.host, String(ctx.vars['ansible_host'] ?? ctx.host)]);
     const peers = peerList(args.peers)?.filter((p) => !self.has(p.replace(/:[0-9A-Za-z]+$/, '')));
-    if (args.ipalloc_range !== undefined && !isCidr(args.ipalloc_range)) throw new ModuleFailure(`ipalloc_range "${args.ipalloc_range}" is not an IPv4 CIDR`);
-    for (const cidr of args.expose.map(String)) if (!isCidr(cidr)) throw new ModuleFailure(`expose: "${cidr}" is not an IPv4 CIDR (address/prefix)`);
-    if (args.init_peer_count !== undefined && args.init_peer_count < 1) throw new ModuleFailure('init_peer_count must be at least 1');
+    const [problem] = argumentProblems(args);
+    if (problem) throw new ModuleFailure(problem);
     const probe = await ctx.exec(probeOf(args.executable));
     if (probe.rc !== 0) throw new ModuleFailure(`could not read weave's state: ${probe.stderr.trim()}`);
     const probed = parseProbe(probe.stdout);

@@ -6,7 +6,7 @@ import { validateArgs } from '../modules/validate-args.js';
 import { hasTemplate, mayHoldTemplate, type Templar } from '../template/templar.js';
 import { isPlainObject } from '../util/data.js';
 import { isIdentifier } from '../util/identifier.js';
-import { checkPath } from '../util/path-check.js';
+import { checkPath, hasNul } from '../util/path-check.js';
 import { findFile } from './find-file.js';
 import { type Playbook, type Task, tasksIn, taskTitle } from './model.js';
 import { checkAsyncModule, checkFlowTemplates } from './validate-flow.js';
@@ -75,6 +75,14 @@ function validateTask(task: Task, templar: Templar): void {
     const value = args[key];
     if (typeof value === 'string' && !hasTemplate(value)) checkPath(value, `${task.module}: argument "${key}"`, positionOf(task.args, key) ?? task.at);
   }
+  // Any other value a host gets (a name, a URL, a peer, a password) cannot hold a NUL either: a
+  // shell drops it, argv and the environment cannot carry it. Refused here, not on the host.
+  // (A file's content travels encoded, so it may.)
+  if (!(module.kind === 'action' && module.controllerOnly)) {
+    for (const [key, value] of Object.entries(args)) {
+      if (key !== 'content' && !PATH_ARGUMENTS.includes(key) && holdsNul(value)) throw new ConfigError(`${task.module}: argument "${key}" contains a NUL byte`, positionOf(task.args, key) ?? task.at);
+    }
+  }
   for (const [key, value] of Object.entries(task.args)) {
     if (!raw.includes(key)) checkTemplates(value, templar, positionOf(task.args, key) ?? task.at, valueLocator(task.args, key));
   }
@@ -86,6 +94,14 @@ function validateTask(task: Task, templar: Templar): void {
   checkFlowTemplates(task.flow, templar, task.at);
   checkAsyncModule(task.module, task.flow, task.at);
   module.validate?.(args, { at: task.at, templar, findFile: (kind, name) => findFile(task.searchDirs, kind, name) });
+}
+
+/** A string (in lists and mappings too) with a NUL byte. */
+function holdsNul(value: unknown): boolean {
+  if (typeof value === 'string') return hasNul(value);
+  if (Array.isArray(value)) return value.some(holdsNul);
+  if (isPlainObject(value)) return Object.entries(value).some(([k, v]) => hasNul(k) || holdsNul(v));
+  return false;
 }
 
 /** set_fact's names must be variable names, as its action requires (there, per host when it runs). */

@@ -89,6 +89,8 @@ describe('the free strategy: each host at its own pace', () => {
     const ran: string[] = [];
     let running = 0;
     let most = 0;
+    let releaseSlow = (): void => {};
+    const bDone = new Promise<void>((resolve) => (releaseSlow = resolve));
     const it = new HostIterator(play([task('one'), task('two'), task('three')]), ['slow', 'b', 'c'], () => true);
     await runFree(
       it,
@@ -97,9 +99,12 @@ describe('the free strategy: each host at its own pace', () => {
         runTask: async (step, on) => {
           running++;
           most = Math.max(most, running);
-          await sleep(on[0] === 'slow' && step.task.name === 'one' ? 400 : 5);
+          // The slow host's first task ends only once b is through (or after 5 s, if b waited for it).
+          if (on[0] === 'slow' && step.task.name === 'one') await Promise.race([bDone, sleep(5000)]);
+          else await sleep(5);
           running--;
           ran.push(`${step.task.name} ${on.join(',')}`);
+          if (on[0] === 'b' && step.task.name === 'three') releaseSlow();
           return new Set(on[0] === 'c' && step.task.name === 'two' ? ['c'] : []);
         },
         flushHandlers: async () => new Set(),

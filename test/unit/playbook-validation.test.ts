@@ -132,6 +132,17 @@ describe('validation before the first connection', () => {
     const dir = project({ 'site.yml': `${PLAY}  tasks:\n    - file:\n        path: "/tmp/a\\0b"\n        state: touch\n` });
     assert.equal(messageOf(dir, () => validatePlaybooks([load(dir)], new Templar(), dir)), 'DIR/site.yml:5:9: file: argument "path" contains a NUL byte: "/tmp/a\\u0000b"');
   });
+  test('a NUL in any other argument a host gets (a name, a peer, a header) is refused too; a file\'s content may hold one', () => {
+    const nul = (task: string): string => {
+      const dir = project({ 'site.yml': `${PLAY}  tasks:\n${task}` });
+      return messageOf(dir, () => validatePlaybooks([load(dir)], new Templar(), dir));
+    };
+    assert.equal(nul('    - service:\n        name: "ssh\\0; reboot"\n        state: started\n'), 'DIR/site.yml:5:9: service: argument "name" contains a NUL byte');
+    assert.equal(nul('    - weave:\n        peers: ["a", "b\\0"]\n'), 'DIR/site.yml:5:9: weave: argument "peers" contains a NUL byte');
+    assert.equal(nul('    - get_url:\n        url: http://h/x\n        dest: /tmp/x\n        headers: {X-A: "v\\0"}\n'), 'DIR/site.yml:7:9: get_url: argument "headers" contains a NUL byte');
+    assert.equal(nul('    - copy:\n        content: "a\\0b"\n        dest: /tmp/x\n'), 'no error');
+    assert.equal(nul('    - debug:\n        msg: "a\\0b"\n'), 'no error');
+  });
   test("every play's hosts pattern is resolved against the inventory, each error with its position", () => {
     const dir = project({ 'site.yml': `${PLAY}${TASK}- hosts: '~['\n${TASK}- hosts: mesos-agents[7]\n${TASK}` });
     const inventory = loadInventory([join(REPO, 'inventories/playground.yml')]);

@@ -34,4 +34,13 @@ describe('system modules: arguments refused before any host is touched', () => {
     assert.throws(() => check('get_url', { url: 'http://x/a', dest: '/a', url_password: 'p' }), /not implemented by provision/);
     assert.equal(check('get_url', { url: 'http://x/a', dest: '/a', checksum: '{{ sum }}' })['checksum'], '{{ sum }}');
   });
+  test('reboot, wait_for_connection, wait_for', () => {
+    assert.throws(() => check('reboot', { reboot_timeout: 'soon' }), /reboot: argument "reboot_timeout" must be a whole number/);
+    assert.throws(() => check('reboot', { boot_time_command: 'x' }), /not implemented by provision/);
+    assert.equal(check('reboot', { reboot_timeout_sec: 5 })['reboot_timeout'], 5);
+    assert.throws(() => check('wait_for_connection', { timeout: 'x' }), /must be a whole number/);
+    assert.throws(() => check('wait_for', { port: 22, path: '/x' }), /wait_for: parameters are mutually exclusive: port\|path/);
+    assert.throws(() => check('wait_for', { path: '/x', state: 'stopped' }), /state=stopped should only be used for checking a port/);
+    assert.throws(() => check('wait_for', { path: '/x', search_regex: '(' }), /wait_for: Invalid regular expression/);
+  });
 });

@@ -44,7 +44,7 @@ describe('systemd and service: unit state in, systemctl verbs out', () => {
     assert.deepEqual(decideSysv({ name: 'x', state: 'started', enabled: true }, sysv(false, false, false)).commands, [['update-rc.d', 'x', 'defaults'], ['update-rc.d', 'x', 'enable'], ['/etc/init.d/x', 'start']]);
     assert.deepEqual(decideSysv({ name: 'x', enabled: true }, sysv(false, false, true)).commands, [['update-rc.d', 'x', 'enable']]);
     assert.deepEqual(decideSysv({ name: 'x', state: 'started', enabled: true }, sysv(true, true, true)).commands, []);
-    assert.deepEqual(decideSysv({ name: 'x', state: 'restarted' }, sysv(true, true, true)).commands, [['sh', '-c', '"$0" stop; "$0" start', '/etc/init.d/x']]);
+    assert.deepEqual(decideSysv({ name: 'x', state: 'restarted' }, sysv(true, true, true)).commands, [['sh', '-c', '"$0" stop "$@"; "$0" start "$@"', '/etc/init.d/x']]);
     assert.equal(decideSysv({ name: 'x', state: 'started' }, { exists: false, running: false, startLinks: false, killLinks: false }).failed, 'Could not find the requested service x: ');
   });
 });
