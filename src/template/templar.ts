@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import Handlebars from 'handlebars';
 import { literalLocator, type TextLocator } from '../config/yaml.js';
@@ -88,6 +89,8 @@ export class Templar {
 
   /** Where `{{file path}}` reads: an absolute path, else the first base holding it. */
   private findControllerFile(path: string): string | undefined {
+    // `~/…` is the controller user's home, as Ansible's lookup expands it.
+    if (path === '~' || path.startsWith('~/')) path = join(homedir(), path.slice(1));
     const candidates = isAbsolute(path) ? [path] : this.fileBases.map((base) => join(base, path));
     return candidates.find((candidate) => kindOf(candidate) === 'file');
   }
@@ -138,7 +141,7 @@ export class Templar {
     }
     for (const lookup of calls.fileLookups) {
       if (this.fileBases.length > 0 && this.findControllerFile(lookup.path) === undefined) {
-        return { detail: `file: cannot read ${lookup.path} (looked in ${isAbsolute(lookup.path) ? '/' : this.fileBases.join(', ')})`, line: lookup.line, column: lookup.column };
+        return { detail: `file: cannot read ${lookup.path} (looked in ${isAbsolute(lookup.path) || lookup.path.startsWith('~') ? '/' : this.fileBases.join(', ')})`, line: lookup.line, column: lookup.column };
       }
     }
     return undefined;
