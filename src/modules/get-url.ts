@@ -1,6 +1,6 @@
 import { posix } from 'node:path';
 import { attributeCommands } from '../connection/file-transfer.js';
-import { ConfigError } from '../errors.js';
+import { ConfigError, type SourcePosition } from '../errors.js';
 import { hasTemplate } from '../template/templar.js';
 import { isPlainObject } from '../util/data.js';
 import { shellQuote } from '../util/shlex.js';
@@ -65,8 +65,17 @@ export function requestProblem(url: string, headers: Readonly<Record<string, unk
   return undefined;
 }
 
+/** requestProblem for the url and headers given as they are (templated ones are checked when they render), before the first connection. */
+export function checkRequestArgs(module: string, args: Readonly<Record<string, unknown>>, at: SourcePosition): void {
+  const url = args['url'];
+  const headers = args['headers'];
+  const literal = (v: unknown): v is string => typeof v === 'string' && !hasTemplate(v);
+  const problem = requestProblem(literal(url) ? url : '', isPlainObject(headers) ? Object.fromEntries(Object.entries(headers).filter(([k, v]) => !hasTemplate(k) && (literal(v) || typeof v !== 'string'))) : undefined);
+  if (problem) throw new ConfigError(`${module}: ${problem}`, at);
+}
+
 /** A value for curl's config file (given on stdin): double-quoted, backslash and quote escaped. */
-const curlValue = (text: string): string => `"${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`;
+export const curlValue = (text: string): string => `"${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`;
 
 function markers(output: string): Map<string, string> {
   const out = new Map<string, string>();
@@ -90,7 +99,7 @@ export const getUrlModule = defineAction({
       checksum: { type: 'str', default: '', description: '`algorithm:digest` (sha256:…, sha1, md5, sha224, sha384, sha512): the download must have it; when dest has it already, nothing is downloaded.' },
       force: { type: 'bool', default: false, aliases: ['thirsty'], description: 'Download even when dest has the checksum (the file is still replaced only if its content differs).' },
       timeout: { type: 'int', default: 10, description: 'Seconds to connect, and seconds a transfer may stall, before the request fails.' },
-      headers: { type: 'dict', description: 'HTTP request headers (given to curl on its stdin, never in its arguments).' },
+      headers: { type: 'dict', description: 'HTTP request headers (given to curl or wget on its stdin, never in its arguments); a line break or NUL in one is refused.' },
       validate_certs: { type: 'bool', default: true, description: 'Check the server certificate for HTTPS.' },
       use_proxy: { type: 'bool', default: true, description: "Use the host's proxy environment variables." },
       ...FILE_ATTRIBUTE_ARGS,
@@ -98,11 +107,7 @@ export const getUrlModule = defineAction({
     notImplemented: ['backup', 'tmp_dest', 'url_username', 'username', 'url_password', 'password', 'force_basic_auth', 'client_cert', 'client_key', 'http_agent', 'unredirected_headers', 'decompress', 'ciphers', 'use_netrc', 'use_gssapi', 'sha256sum', 'attributes', 'attr', 'seuser', 'serole', 'setype', 'selevel', 'unsafe_writes'],
   },
   validate(args, context) {
-    const url = args['url'];
-    const headers = args['headers'];
-    const literal = (v: unknown): v is string => typeof v === 'string' && !hasTemplate(v);
-    const problem = requestProblem(literal(url) ? url : '', isPlainObject(headers) ? Object.fromEntries(Object.entries(headers).filter(([k, v]) => !hasTemplate(k) && (literal(v) || typeof v !== 'string'))) : undefined);
-    if (problem) throw new ConfigError(`get_url: ${problem}`, context.at);
+    checkRequestArgs('get_url', args, context.at);
     const checksum = args['checksum'];
     if (typeof checksum === 'string' && checksum !== '' && !hasTemplate(checksum)) {
       const parsed = parseChecksum(checksum);

@@ -1,4 +1,5 @@
 import { shellJoin, shellQuote } from '../util/shlex.js';
+import { checkRequestArgs, curlValue, requestProblem } from './get-url.js';
 import type { Vars } from '../util/data.js';
 import { defineAction } from './define.js';
 import { pythonJsonDumps } from './python-json.js';
@@ -31,12 +32,12 @@ export function parseHeaders(text: string): { reason: string; headers: Record<st
  * The request with the host's curl: the body as stdin (never in argv), the response's headers and
  * body back base64-encoded, curl's exit and error for a request that got no response.
  */
-function curlScript(argv: readonly string[], url: string): string {
+function curlScript(argv: readonly string[]): string {
   return [
     'command -v curl >/dev/null 2>&1 || { echo "uri needs curl on the host" >&2; exit 127; }',
     'd=$(mktemp -d) || exit 1',
     'trap \'rm -rf -- "$d"\' EXIT',
-    `w=$(${shellJoin(argv)} -D "$d/h" -o "$d/b" -w '%{http_code} %{url_effective}' -- ${shellQuote(url)} 2>"$d/e"); r=$?`,
+    `w=$(${shellJoin(argv)} -D "$d/h" -o "$d/b" -w '%{http_code} %{url_effective}' 2>"$d/e"); r=$?`,
     'echo "rc $r"',
     'echo "w $w"',
     'printf "h "; base64 -w0 < "$d/h" 2>/dev/null; echo',
@@ -70,6 +71,9 @@ export const uriModule = defineAction({
     },
     notImplemented: ['dest', 'src', 'unix_socket', 'remote_src', 'ca_path', 'unredirected_headers', 'decompress', 'ciphers', 'use_netrc', 'client_cert', 'client_key', 'http_agent', 'use_proxy', 'use_gssapi', 'mode', 'owner', 'group'],
   },
+  validate(args, context) {
+    checkRequestArgs('uri', args, context.at);
+  },
   async run(ctx, args): Promise<ModuleResult> {
     if (ctx.check) return { changed: false, skipped: true, msg: 'remote module (uri) does not support check mode' };
     const method = args.method.toUpperCase();
@@ -91,23 +95,19 @@ export const uriModule = defineAction({
       if (r.stdout.includes('removes')) return { changed: false, data: { stdout: `skipped, since '${args.removes}' does not exist` } };
     }
     const follow = args.follow_redirects === 'all' || args.follow_redirects === 'yes' || ((args.follow_redirects === 'safe' || args.follow_redirects === 'urllib2') && (method === 'GET' || method === 'HEAD'));
-    // Credentials and the body travel on stdin: curl reads its options from -K - (a config on stdin) and the body from a file made of the rest.
-    const config: string[] = [];
-    if (args.url_username !== undefined) config.push(`user = ${JSON.stringify(`${args.url_username}:${args.url_password ?? ''}`)}`);
-    const argv = ['curl', '-sS', '-X', method, '--max-time', String(args.timeout), ...(follow ? ['-L'] : []), ...(args.validate_certs ? [] : ['-k']), ...(method === 'HEAD' ? ['-I'] : [])];
-    for (const [k, v] of Object.entries(headers)) argv.push('-H', `${k}: ${v}`);
-    let stdin = '';
-    if (config.length) {
-      argv.push('-K', '/dev/fd/3');
-      stdin = config.join('\n');
-    }
+    // The URL, headers and credentials (any of them may hold a secret: a token, user:password@) and
+    // the body travel on stdin: curl reads its options from a config on fd 3 and the body from the rest.
+    const problem = requestProblem(args.url, headers);
+    if (problem) return { changed: false, failed: true, msg: problem };
+    const config: string[] = [`url = ${curlValue(args.url)}`, ...Object.entries(headers).map(([k, v]) => `header = ${curlValue(`${k}: ${v}`)}`)];
+    if (args.url_username !== undefined) config.push(`user = ${curlValue(`${args.url_username}:${args.url_password ?? ''}`)}`);
+    const argv = ['curl', '-sS', '-X', method, '--max-time', String(args.timeout), ...(follow ? ['-L'] : []), ...(args.validate_certs ? [] : ['-k']), ...(method === 'HEAD' ? ['-I'] : []), '-K', '/dev/fd/3'];
+    const stdin = config.join('\n');
     if (body !== undefined) argv.push('--data-binary', '@-');
     const started = Date.now();
-    const script = config.length
-      ? // The config first (its length known), then the body: two parts of one stdin.
-        `IFS= read -r cfg; exec 3<<EOF\n$(printf '%s' "$cfg" | base64 -d)\nEOF\n${curlScript(argv, args.url)}`
-      : curlScript(argv, args.url);
-    const input = config.length ? `${Buffer.from(stdin).toString('base64')}\n${body ?? ''}` : (body ?? '');
+    // The config first (its length known), then the body: two parts of one stdin.
+    const script = `IFS= read -r cfg; exec 3<<EOF\n$(printf '%s' "$cfg" | base64 -d)\nEOF\n${curlScript(argv)}`;
+    const input = `${Buffer.from(stdin).toString('base64')}\n${body ?? ''}`;
     const r = await ctx.exec(script, { stdin: input });
     const elapsed = Math.floor((Date.now() - started) / 1000);
     if (r.rc !== 0) return { changed: false, failed: true, msg: r.stderr.trim() || `exit ${r.rc}` };

@@ -32,6 +32,16 @@ interface UserArgs {
 /** Where a password hash waits for chpasswd: written as data (0600, atomically), read from stdin, removed. */
 const PASSWORD_FILE = '/etc/.provision-password';
 
+/**
+ * chpasswd reads `name:hash` lines: a line break in either would add a line (another account's
+ * password, root's), a colon would split the fields. Refused, never staged. (The value is not quoted back.)
+ */
+export function chpasswdProblem(what: 'name' | 'password', value: string): string | undefined {
+  if (what === 'password' && /[:\r\n\0]/.test(value)) return 'password must be one crypted hash: it holds a colon, a line break or a NUL';
+  if (what === 'name' && /[:\r\n\0]/.test(value)) return `name ${JSON.stringify(value)} holds a colon, a line break or a NUL`;
+  return undefined;
+}
+
 /** The hash reaches the host only as file content (never in argv or script text); chpasswd -e reads it. */
 function setPassword(name: string, hash: string): Change[] {
   return [
@@ -190,6 +200,10 @@ export const userModule = defineModule({
     ],
   },
   validate(args, context) {
+    for (const key of ['name', 'password'] as const) {
+      const value = args[key];
+      if (typeof value === 'string' && !hasTemplate(value) && chpasswdProblem(key, value)) throw new ConfigError(`user: ${chpasswdProblem(key, value)}`, context.at);
+    }
     const password = args['password'];
     // Ansible warns about a password that is not a hash; provision refuses it (it would be a plain-text password in /etc/shadow).
     if (typeof password === 'string' && !hasTemplate(password) && password !== '' && !/^[!*]*(\$[0-9a-z]+\$|[!*]$)/.test(password) && !/^[./0-9A-Za-z]{13}$/.test(password)) {
@@ -200,6 +214,8 @@ export const userModule = defineModule({
   plan(args, facts): Plan {
     const state = facts.accounts;
     const a = args as UserArgs;
+    const lineProblem = chpasswdProblem('name', args.name) ?? (args.password !== undefined ? chpasswdProblem('password', args.password) : undefined);
+    if (lineProblem) return { changes: [], failed: lineProblem, result: { name: args.name, ...(args.password !== undefined ? { password: 'NOT_LOGGING_PASSWORD' } : {}) } };
     if (args.state === 'absent') {
       if (!state.user) return noChange({ name: args.name, state: 'absent' });
       const argv = ['userdel', ...(args.force ? ['-f'] : []), ...(args.remove ? ['-r'] : []), args.name];

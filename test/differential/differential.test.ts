@@ -88,7 +88,7 @@ describe('differential: ansible-playbook 2.14 vs provision, case by case', () =>
       const report = process.env['DIFFERENTIAL_REPORT'];
       if (report && result) writeFileSync(report, `${JSON.stringify({ seconds: Number(seconds), ...result }, null, 2)}\n`);
     },
-    { timeout: 600_000 * TIMEOUT_SCALE },
+    { timeout: 900_000 * TIMEOUT_SCALE },
   );
 
   after(

@@ -9,6 +9,8 @@ import { aptModule } from '../../src/modules/apt.js';
 import { authorizedKeyModule } from '../../src/modules/authorized-key.js';
 import { hostnameModule } from '../../src/modules/hostname.js';
 import { parsePasswdLine } from '../../src/modules/passwd.js';
+import { uriModule } from '../../src/modules/uri.js';
+import { userModule } from '../../src/modules/user.js';
 import type { PlannerModule } from '../../src/modules/types.js';
 import { getUrlModule } from '../../src/modules/get-url.js';
 import { serviceModule } from '../../src/modules/service.js';
@@ -189,4 +191,49 @@ describe('hostname and authorized_key: hostile values stay data', () => {
       assert.equal(plan.changes.length, 0);
     });
   }
+});
+
+describe('user: the password hash is one chpasswd line', () => {
+  const EVIL = '$6$salt$hashhashhash\nroot:$6$evil$attackerhash';
+  const existing = { user: parsePasswdLine('bob:x:1001:1001::/home/bob:/bin/sh'), password: '$6$old$old', groups: [], homeExists: true, homeParentExists: true };
+  test('a line break or colon in the hash (another account\'s line for chpasswd: root\'s) is refused before the first connection', () => {
+    assert.throws(() => validateOnly(userModule as unknown as ActionModule, { name: 'bob', password: EVIL }), (e: unknown) => e instanceof ConfigError && !e.message.includes('attackerhash'));
+    assert.throws(() => validateOnly(userModule as unknown as ActionModule, { name: 'bob:0', password: '$6$a$b' }), ConfigError);
+  });
+  test('given through a template, it fails when planned and nothing is staged', () => {
+    const plan = planOf(userModule, { name: 'bob', password: EVIL }, { accounts: existing });
+    assert.match(plan.failed ?? '', /one crypted hash/);
+    assert.equal(plan.changes.length, 0);
+    assert.equal(JSON.stringify(plan).includes('attackerhash'), false);
+    const ok = planOf(userModule, { name: 'bob', password: '$6$new$new' }, { accounts: existing });
+    assert.equal(ok.failed, undefined);
+    assert.ok(ok.changes.some((c) => c.kind === 'write' && c.content.toString() === 'bob:$6$new$new\n'));
+  });
+});
+
+describe('uri: the URL, headers and credentials reach curl only as data', () => {
+  test('nothing secret in argv or script text; curl gets them in its config and the request succeeds', async () => {
+    const raw = { url: 'http://tok:pa55@10.0.0.1/api?q=$(id)', headers: { Authorization: 'Bearer s3cr3t-`id`', 'X-Q': `it's "q"` }, url_username: 'admin', url_password: 'hunter2"\\', body: 'x=1', method: 'POST' };
+    const { calls } = await runAction(uriModule, raw, () => ({}));
+    const call = calls.find((c) => c.script.includes('curl'));
+    assert.ok(call);
+    for (const secret of ['s3cr3t', 'pa55', 'hunter2']) assert.equal(call.script.includes(secret), false, secret);
+    const root = mkdtempSync(join(dir, 'uri-'));
+    const bin = join(root, 'bin');
+    mkdirSync(bin);
+    for (const t of ['cat', 'mktemp', 'rm', 'base64', 'printf']) symlinkSync(`/usr/bin/${t}`, join(bin, t));
+    const log = join(root, 'log');
+    writeFileSync(join(bin, 'curl'), `#!/bin/sh\nprintf '%s\\n' "$*" >${log}.argv\ncat /dev/fd/3 >${log}.config\ncat >${log}.body\nwhile [ $# -gt 0 ]; do case "$1" in -D) h=$2 ;; -o) o=$2 ;; esac; shift; done\nprintf 'HTTP/1.1 200 OK\\r\\nContent-Type: text/plain\\r\\n\\r\\n' >"$h"\necho ok >"$o"\nprintf '200 http://10.0.0.1/api'\n`);
+    chmodSync(join(bin, 'curl'), 0o755);
+    const r = spawnSync('/bin/sh', ['-c', call.script], { input: call.stdin, env: { PATH: bin } });
+    assert.equal(r.status, 0, r.stderr.toString());
+    const argv = readFileSync(`${log}.argv`, 'utf8');
+    for (const secret of ['s3cr3t', 'pa55', 'hunter2']) assert.equal(argv.includes(secret), false, `${secret} in argv: ${argv}`);
+    assert.equal(readFileSync(`${log}.config`, 'utf8'), 'url = "http://tok:pa55@10.0.0.1/api?q=$(id)"\nheader = "Authorization: Bearer s3cr3t-`id`"\nheader = "X-Q: it\'s \\"q\\""\nuser = "admin:hunter2\\"\\\\"\n');
+    assert.equal(readFileSync(`${log}.body`, 'utf8'), 'x=1');
+  });
+  test('a line break in a header or the URL is refused before the first connection', () => {
+    assert.throws(() => validateOnly(uriModule, { url: 'http://h/', headers: { A: 'b\r\nX: y' } }), ConfigError);
+    assert.throws(() => validateOnly(uriModule, { url: 'http://h/\nheader = "X: y"' }), ConfigError);
+  });
 });

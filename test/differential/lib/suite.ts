@@ -14,8 +14,8 @@ export interface SuiteResult {
 
 /** DIFFERENTIAL_TIMEOUT_SCALE (1 to 4) stretches every deadline on a machine busy with other work. */
 export const TIMEOUT_SCALE = Math.min(4, Math.max(1, Number(process.env['DIFFERENTIAL_TIMEOUT_SCALE']) || 1));
-const BATCH_TIMEOUT_MS = 240_000 * TIMEOUT_SCALE;
-const SOLO_TIMEOUT_MS = 90_000 * TIMEOUT_SCALE;
+const BATCH_TIMEOUT_MS = 480_000 * TIMEOUT_SCALE;
+const SOLO_TIMEOUT_MS = 180_000 * TIMEOUT_SCALE;
 const MAX_PROVISION_RUNS = 80;
 /** provision's batch is cut in chunks of this many cases, run side by side: a host it loses costs only the rest of its chunk. */
 const PROVISION_CHUNK = 8;
