@@ -67,7 +67,7 @@ describe('sysctl, mount, iptables, uri on booted hosts', { skip: bootedSkipReaso
     writeFileSync(join(lab.lab.dir, 'www', 'hello.txt'), 'hello\n');
     writeFileSync(join(lab.dir, 'data.json'), '{"a": [1, 2]}');
     // The lab's web server sends every file as application/octet-stream; Python's serves .json as JSON (bounded, ended by lab down).
-    await lab.lab.run(['sh', '-c', `cd ${lab.dir} && (timeout 300 python3 -m http.server 8881 --bind 10.0.64.10 >/dev/null 2>&1 &) && sleep 1`]);
+    await lab.lab.run(['sh', '-c', `cd ${lab.dir} && (timeout 300 python3 -m http.server 8881 --bind 10.0.64.10 >/dev/null 2>&1 &) && for i in $(seq 150); do curl -fso /dev/null http://10.0.64.10:8881/ && break; sleep 0.2; done`]);
     const yaml = play([`- uri: { url: "${url}hello.txt", return_content: true }`, '  register: got', `- name: json`, `  uri: { url: "http://10.0.64.10:8881/data.json" }`, '- name: missing', `  uri: { url: "${url}nope" }`, '  ignore_errors: true', '- name: accepted 404', `  uri: { url: "${url}nope", status_code: [200, 404] }`].join('\n'), 'n1');
     const check = await lab.play(yaml, { check: true });
     assert.deepEqual(check.results.map((r) => r.status), ['skipped', 'skipped', 'skipped', 'skipped']);
