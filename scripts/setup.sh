@@ -17,7 +17,7 @@ $with_test_tools && needs="$needs ansible-playbook:ansible-core vagrant:vagrant 
 
 # Debian packages the lab's apt repository offers its hosts (tests install them from there).
 lab_debs_dir=/var/cache/provision-lab/debs
-lab_debs="hello"
+lab_debs="hello ethtool conntrack"
 
 missing=()
 for need in $needs; do

@@ -69,6 +69,8 @@ export const filters: Record<string, Filter> = {
   upper: (v) => String(v).toUpperCase(),
   trim: (v) => String(v).trim(),
   replace: (v, from, to) => String(v).split(String(from)).join(String(to)),
+  // Python's str.split: on runs of whitespace without a separator, as Ansible's split filter.
+  split: (v, sep) => (isMissing(sep) ? String(v).trim().split(/\s+/).filter((x) => x !== '') : String(v).split(String(sep))),
   basename: (v) => basename(String(v)),
   dirname: (v) => dirname(String(v)),
   first: (v) => toList(v, 'first')[0],

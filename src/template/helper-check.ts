@@ -82,7 +82,7 @@ function closest(name: string, isHelper: (name: string) => boolean): string {
 
 /** Names worth suggesting: the helpers a user types (checked against the real registry first). */
 const KNOWN_SPELLINGS = [
-  'default', 'join', 'length', 'int', 'float', 'round', 'string', 'bool', 'lower', 'upper', 'trim', 'replace', 'basename', 'dirname',
+  'default', 'join', 'length', 'int', 'float', 'round', 'string', 'bool', 'lower', 'upper', 'trim', 'replace', 'split', 'basename', 'dirname',
   'first', 'last', 'index_of', 'add', 'sub', 'mul', 'div', 'to_json', 'eq', 'ne', 'lt', 'gt', 'and', 'or', 'not', 'contains', 'file',
   'hostvar', 'ip_subnet', 'ip_address', 'ip_netmask', 'ip_prefix', 'ip_network', 'ip_broadcast', 'ip_contains', 'ip_overlaps',
   'if', 'unless', 'each', 'with', 'lookup',

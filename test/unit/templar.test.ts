@@ -23,6 +23,12 @@ describe('Handlebars templating', () => {
     assert.equal(t.render('{{n}}\n', { n: 3 }), '3\n');
     assert.equal(t.render('{{join xs ","}}', { xs: ['a', 'b'] }), 'a,b');
   });
+  test("split, as Ansible's filter: on runs of whitespace without a separator, else on the separator", () => {
+    assert.deepEqual(t.render('{{split s}}', { s: ' 10.0.15.201  10.0.15.202\n' }), ['10.0.15.201', '10.0.15.202']);
+    assert.deepEqual(t.render('{{split s ","}}', { s: 'a,,b' }), ['a', '', 'b']);
+    assert.deepEqual(t.render("{{split (replace s ',' ' ')}}", { s: 'a,b c' }), ['a', 'b', 'c']);
+    assert.deepEqual(t.render('{{split s}}', { s: '' }), []);
+  });
   test('an undefined variable names the variable and where it was used', () => {
     assert.throws(
       () => t.render('x {{weave.cidr}} y', { weave: {} }, at, 'task "Weave"'),
