@@ -88,14 +88,14 @@ describe('Vagrant runs provision as its provisioner', { skip }, () => {
       assert.equal(copy.code, 0, `copying the project into the lab host: ${copy.out}`);
       const command = await inHost(`printf '#!/bin/sh\\nexec node ${PROJECT_IN_HOST}/bin/provision.js "$@"\\n' > /usr/local/bin/provision && chmod 755 /usr/local/bin/provision`, 20_000);
       assert.equal(command.code, 0, command.out);
-    });
+    }, { timeout: 900_000 });
 
     after(async () => {
       if (!lab) return;
       await inFixture('destroy -f', 120_000);
       const down = await lab.down();
       assert.equal(down.code, 0, down.stderr);
-    });
+    }, { timeout: 240_000 });
 
     test('vagrant up: the ansible provisioner on the Vagrant host and ansible_local on mgmt run provision', { timeout: 420_000 }, async () => {
       const up = await inFixture('up --provider=docker', 400_000);
