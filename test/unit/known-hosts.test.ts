@@ -3,7 +3,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, test } from 'node:test';
+import { after, describe, test } from 'node:test';
 import { KnownHosts, knownHostsName } from '../../src/connection/known-hosts.js';
 
 function keyBlob(type: string, body: string): Buffer {
@@ -17,6 +17,7 @@ describe('known_hosts', () => {
   const key = keyBlob('ssh-ed25519', 'good-key-bytes');
   const other = keyBlob('ssh-ed25519', 'evil-key-bytes');
   const dir = mkdtempSync(join(tmpdir(), 'provision-kh-'));
+  after(() => rmSync(dir, { recursive: true, force: true }));
   const salt = randomBytes(20);
   const hashed = `|1|${salt.toString('base64')}|${createHmac('sha1', salt).update('10.0.15.11').digest('base64')}`;
   const file = join(dir, 'known_hosts');
