@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { BIN, REPO } from '../helpers/cli.js';
+import { BIN, recap, REPO } from '../helpers/cli.js';
 import { labSkipReason, startLab, type TestLab } from '../helpers/lab.js';
 
 const PLAYGROUND = join(REPO, 'inventories/playground.yml');
@@ -11,11 +11,6 @@ const FIXTURES = join(REPO, 'test/fixtures/playbooks');
 const HOSTS = ['lb', 'mesos-agent-1', 'mesos-agent-2', 'mesos-master-1', 'mgmt'];
 
 /** The PLAY RECAP line of one host, parsed. */
-function recap(output: string, host: string): Record<string, number> {
-  const line = output.split('\n').find((l) => l.startsWith(`${host} `) && l.includes(' : ok='));
-  assert.ok(line, `no recap line for ${host} in:\n${output}`);
-  return Object.fromEntries([...line.matchAll(/(\w+)=(\d+)/g)].map((m) => [m[1], Number(m[2])]));
-}
 
 describe('provision playbooks over real SSH (playground lab)', { skip: labSkipReason() }, () => {
   let lab: TestLab;

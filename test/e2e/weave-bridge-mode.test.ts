@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { weaveStandinSha256 } from '../../src/lab/weave-standin.js';
-import { REPO, runCli } from '../helpers/cli.js';
+import { recap, REPO, runCli } from '../helpers/cli.js';
 import { bootedSkipReason, startLab, type TestLab } from '../helpers/lab.js';
 
 // Issue 11 §1, bridge mode (sttts's blog and role): playbooks/deploy-weave-net.yml with
@@ -15,12 +15,6 @@ const WEAVE_HOSTS = { lb: ['10.0.15.11', 1], 'mesos-master-1': ['10.0.15.101', 2
 type WeaveHost = keyof typeof WEAVE_HOSTS;
 const NAMES = Object.keys(WEAVE_HOSTS) as WeaveHost[];
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-function recap(output: string, host: string): Record<string, number> {
-  const line = output.split('\n').find((l) => l.startsWith(`${host} `) && l.includes(' : ok='));
-  assert.ok(line, `no recap line for ${host} in:\n${output}`);
-  return Object.fromEntries([...line.matchAll(/(\w+)=(\d+)/g)].map((m) => [m[1], Number(m[2])]));
-}
 
 describe('bridge mode: deploy-weave-net.yml on the booted playground', { skip: bootedSkipReason() }, () => {
   let lab: TestLab;

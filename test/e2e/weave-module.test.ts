@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { REPO, runCli } from '../helpers/cli.js';
+import { recap, REPO, runCli } from '../helpers/cli.js';
 import { bootedSkipReason, importBusybox, labFilesUrl, startLab, type TestLab } from '../helpers/lab.js';
 
 // The weave module through the real CLI over SSH, on three booted hosts with the lab's stand-in.
@@ -9,12 +9,6 @@ const INVENTORY = join(REPO, 'test/fixtures/weave-standin/lab.yml');
 const PLAYBOOK = join(REPO, 'test/fixtures/weave-standin/weave-router.yml');
 const HOSTS = ['weave-1', 'weave-2', 'weave-3'] as const;
 const PASSWORD = 'correct-horse-battery-staple';
-
-function recap(output: string, host: string): Record<string, number> {
-  const line = output.split('\n').find((l) => l.startsWith(`${host} `) && l.includes(' : ok='));
-  assert.ok(line, `no recap line for ${host} in:\n${output}`);
-  return Object.fromEntries([...line.matchAll(/(\w+)=(\d+)/g)].map((m) => [m[1], Number(m[2])]));
-}
 
 describe('the weave module on booted lab hosts (stand-in weave)', { skip: bootedSkipReason() }, () => {
   let lab: TestLab;

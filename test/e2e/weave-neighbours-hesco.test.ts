@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { REPO, runCli } from '../helpers/cli.js';
+import { recap, REPO, runCli } from '../helpers/cli.js';
 import { bootedSkipReason, startLab, type TestLab } from '../helpers/lab.js';
 
 // Issue 11 §1, ways 3 and 4 on one booted lab of three hosts (10.0.15.201–203):
@@ -15,12 +15,6 @@ type Host = keyof typeof HOSTS;
 const NAMES = Object.keys(HOSTS) as Host[];
 const HESCO_NAME: Record<Host, string> = { c1agent1: 'docker1', c1agent2: 'docker2', c1agent3: 'docker3' };
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-function recap(output: string, host: string): Record<string, number> {
-  const line = output.split('\n').find((l) => l.startsWith(`${host} `) && l.includes(' : ok='));
-  assert.ok(line, `no recap line for ${host} in:\n${output}`);
-  return Object.fromEntries([...line.matchAll(/(\w+)=(\d+)/g)].map((m) => [m[1], Number(m[2])]));
-}
 
 describe('the neighbours and hesco ways on booted hosts', { skip: bootedSkipReason() }, () => {
   let lab: TestLab;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { REPO, runCli } from '../helpers/cli.js';
+import { recap, REPO, runCli } from '../helpers/cli.js';
 import { bootedSkipReason, startLab, type TestLab } from '../helpers/lab.js';
 
 // Issue 11 §1, proxy mode (the playground's deploy-weave-net.yml): weave-net as a systemd unit
@@ -11,12 +11,6 @@ const INVENTORY = join(REPO, 'inventories/proxy-mode.yml');
 const WEAVE_HOSTS = ['lb', 'mesos-master-1', 'mesos-agent-1', 'mesos-agent-2'] as const;
 const AGENTS = ['mesos-agent-1', 'mesos-agent-2'] as const;
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-function recap(output: string, host: string): Record<string, number> {
-  const line = output.split('\n').find((l) => l.startsWith(`${host} `) && l.includes(' : ok='));
-  assert.ok(line, `no recap line for ${host} in:\n${output}`);
-  return Object.fromEntries([...line.matchAll(/(\w+)=(\d+)/g)].map((m) => [m[1], Number(m[2])]));
-}
 
 describe('proxy mode: the playground way on booted hosts', { skip: bootedSkipReason() }, () => {
   let lab: TestLab;

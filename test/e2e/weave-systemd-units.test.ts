@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { REPO, runCli } from '../helpers/cli.js';
+import { recap, REPO, runCli } from '../helpers/cli.js';
 import { bootedSkipReason, startLab, type TestLab } from '../helpers/lab.js';
 
 // Issue 11 §1, the CoreOS post's way: env files and systemd units (install-weave,
@@ -12,12 +12,6 @@ const PLAYBOOK = join(REPO, 'playbooks/deploy-weave-net.yml');
 const HOSTS = { lb: 1, 'mesos-master-1': 2, 'mesos-agent-1': 3, 'mesos-agent-2': 4 } as const;
 const PASSWORD = 'example-weave-password';
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-function recap(output: string, host: string): Record<string, number> {
-  const line = output.split('\n').find((l) => l.startsWith(`${host} `) && l.includes(' : ok='));
-  assert.ok(line, `no recap line for ${host} in:\n${output}`);
-  return Object.fromEntries([...line.matchAll(/(\w+)=(\d+)/g)].map((m) => [m[1], Number(m[2])]));
-}
 
 describe('systemd units and env files (the CoreOS way) on booted hosts', { skip: bootedSkipReason() }, () => {
   let lab: TestLab;

@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
@@ -27,4 +28,11 @@ export function runCli(args: readonly string[], options: { cwd?: string; env?: N
     child.on('close', (code) => resolve({ code: code ?? -1, stdout: Buffer.concat(stdout).toString(), stderr: Buffer.concat(stderr).toString() }));
     child.stdin.end(options.input ?? '');
   });
+}
+
+/** The PLAY RECAP counts of one host in a run's output. */
+export function recap(output: string, host: string): Record<string, number> {
+  const line = output.split('\n').find((l) => l.startsWith(`${host} `) && l.includes(' : ok='));
+  assert.ok(line, `no recap line for ${host} in:\n${output}`);
+  return Object.fromEntries([...line.matchAll(/(\w+)=(\d+)/g)].map((m) => [m[1], Number(m[2])]));
 }

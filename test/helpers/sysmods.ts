@@ -10,12 +10,7 @@ import { startLab, type TestLab } from './lab.js';
 export const SYSMODS_INVENTORY = join(REPO, 'test/fixtures/sysmods/inventory.yml');
 export const NODES = ['n1', 'n2'] as const;
 
-/** The PLAY RECAP counts of one host. */
-export function recap(output: string, host: string): Record<string, number> {
-  const line = output.split('\n').find((l) => l.startsWith(`${host} `) && l.includes(' : ok='));
-  assert.ok(line, `no recap line for ${host} in:\n${output}`);
-  return Object.fromEntries([...line.matchAll(/(\w+)=(\d+)/g)].map((m) => [m[1], Number(m[2])]));
-}
+export { recap } from './cli.js';
 
 /** Each task's status line for a host, in order ("name: changed"). */
 export function statuses(output: string, host: string): string[] {
