@@ -50,9 +50,10 @@ describe('the weave module on booted lab hosts (stand-in weave)', { skip: booted
     assert.equal(second.code, 0, second.stdout + second.stderr);
     assert.deepEqual(changedOn(second.stdout), { 'weave-1': 0, 'weave-2': 0, 'weave-3': 0 });
     for (const r of [first, second]) assert.ok(!(r.stdout + r.stderr).includes(PASSWORD), 'the password is in provision\'s output');
-    // Every router has the same password: their hellos succeed, so connections are established.
+    // Every router has the same password: their hellos succeed, so connections are established
+    // (a router dialled before it was up is retried every 2 s: wait for both outbound ones).
     let conns = '';
-    for (const deadline = Date.now() + 30_000; Date.now() < deadline && !/(established[\s\S]*){2}/.test(conns); ) conns = await ok('weave-1', 'weave status connections; sleep 0.25');
+    for (const deadline = Date.now() + 30_000; Date.now() < deadline && !/^-> 10\.0\.15\.22:6783 +established[\s\S]*^-> 10\.0\.15\.23:6783 +established/m.test(conns); ) conns = await ok('weave-1', 'weave status connections; sleep 0.25');
     assert.match(conns, /^-> 10\.0\.15\.22:6783 +established encrypted +fastdp /m);
     assert.match(conns, /^-> 10\.0\.15\.23:6783 +established encrypted +fastdp /m);
     assert.match(await ok('weave-2', 'weave status'), /^ {5}Encryption: enabled$/m);
